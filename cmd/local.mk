@@ -1,0 +1,1 @@
+# The programs: one source file each, options and the record loop only.

@@ -1,0 +1,108 @@
+/*
+ * cli.c - program name, messages, exit statuses and stdout closing shared
+ * by the gk programs.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static const char *progname = "gk";
+
+void gk_cli_init(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 && *argv0) {
+		slash = strrchr(argv0, '/');
+		progname = slash ? slash + 1 : argv0;
+	}
+}
+
+const char *gk_cli_progname(void)
+{
+	return progname;
+}
+
+void gk_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int gk_cli_report(const gk_error *err)
+{
+	if (!err || err->code == 0)
+		return 0;
+	if (err->code != GK_EPIPE)
+		gk_warn("%s", err->msg);
+	return gk_error_exit_status(err->code);
+}
+
+int gk_cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", progname);
+	return 64;
+}
+
+int gk_cli_version(void)
+{
+	printf("%s (gk) %s\n", progname, PACKAGE_VERSION);
+	return 0;
+}
+
+int gk_cli_close_stdout(void)
+{
+	bool failed = ferror(stdout);
+	int saved = errno;
+
+	if (fclose(stdout) != 0) {
+		failed = true;
+		saved = errno;
+	}
+	if (!failed)
+		return 0;
+	if (saved == EPIPE)
+		return 141;
+	gk_warn("write error: %s", strerror(saved));
+	return 74;
+}
+
+bool gk_cli_progress_wanted(bool asked)
+{
+	return asked || isatty(STDERR_FILENO);
+}
+
+bool gk_cli_parse_long(const char *option, const char *text, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < min || v > max) {
+		gk_cli_usage_error("%s: '%s' is not a whole number from %ld to %ld", option, text, min, max);
+		return false;
+	}
+	*out = v;
+	return true;
+}

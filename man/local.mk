@@ -1,0 +1,1 @@
+# Man pages, installed and linted by tests/man-lint.sh.

@@ -1,0 +1,5 @@
+# Tests run by `make check` with automake's parallel harness: exit 0 pass,
+# 77 skip, 99 hard error.  Shell tests share tests/setup.sh.
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)'; export top_srcdir top_builddir;
