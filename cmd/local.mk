@@ -1,1 +1,3 @@
 # The programs: one source file each, options and the record loop only.
+bin_PROGRAMS += cmd/gk-cat
+cmd_gk_cat_SOURCES = cmd/gk-cat.c

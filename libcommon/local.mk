@@ -5,3 +5,11 @@ libcommon_libcommon_a_SOURCES += \
 	libcommon/cli.c libcommon/cli.h \
 	libcommon/record.c libcommon/record.h \
 	libcommon/stream.h
+libcommon_libcommon_a_SOURCES += \
+	libcommon/buf.c libcommon/buf.h \
+	libcommon/dtype.c libcommon/dtype.h \
+	libcommon/msgpack_scan.c libcommon/msgpack_scan.h \
+	libcommon/record_json.c libcommon/record_json.h \
+	libcommon/stream_types.c \
+	libcommon/stream_reader.c \
+	libcommon/stream_writer.c

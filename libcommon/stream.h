@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dtype.h"
 #include "error.h"
 #include "record.h"
 
@@ -80,12 +81,29 @@ void gk_stream_writer_abandon(gk_stream_writer *w);
 /* Records written so far. */
 uint64_t gk_stream_written(const gk_stream_writer *w);
 
-/* ---- headers ---- */
+/* ---- headers and stream types ---- */
+
+/* What a header says about its records, checked (gk_stream_info_parse). */
+typedef struct gk_stream_info {
+	char type[16];      /* "tokens", "hidden", "vectors", "hits", "examples", "text", ... */
+	int version;        /* the header's "gk" */
+	gk_dtype dtype;     /* payload element type (hidden, vectors), else GK_DTYPE_INVALID */
+	size_t dim;         /* payload width (hidden, vectors), else 0 */
+	const char *payload; /* field holding the numeric payload ("hidden", "vector"), or NULL */
+} gk_stream_info;
+
+/* Check a header and describe it.  GK_EDATA (with the reason) for a header
+ * of another version, of no type, or missing what its type requires. */
+int gk_stream_info_parse(gk_stream_info *info, const gk_record *header, gk_error *err);
+
+/* Check one record against its stream's rules: required fields present and
+ * typed, payload length equal to what dtype and shape say. */
+int gk_stream_check_record(const gk_stream_info *info, const gk_record *rec, gk_error *err);
+
+/* The stream info of an open reader (valid until close). */
+const gk_stream_info *gk_stream_reader_info(const gk_stream_reader *r);
 
 /* A new header {"gk": GK_STREAM_VERSION, "type": type}; NULL on OOM. */
 gk_record *gk_header_new(const char *type);
-
-/* Type of a header, or NULL. */
-const char *gk_header_type(const gk_record *header, char *buf, size_t size);
 
 #endif

@@ -1,0 +1,28 @@
+/*
+ * buf.h - a growable byte buffer, for building output text and packed
+ * payloads.  Not a string library: it appends bytes and keeps a NUL after
+ * them so the contents can be printed.
+ */
+#ifndef GK_BUF_H
+#define GK_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct gk_buf {
+	char *data;   /* len bytes, then a NUL; NULL until the first append */
+	size_t len, cap;
+} gk_buf;
+
+#define GK_BUF_INIT { NULL, 0, 0 }
+
+/* Make room for n more bytes.  0 or GK_ENOMEM. */
+int gk_buf_reserve(gk_buf *b, size_t n);
+int gk_buf_append(gk_buf *b, const void *p, size_t n);
+int gk_buf_putc(gk_buf *b, char c);
+int gk_buf_puts(gk_buf *b, const char *s);
+int gk_buf_printf(gk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gk_buf_clear(gk_buf *b);  /* length 0, memory kept */
+void gk_buf_free(gk_buf *b);
+
+#endif
