@@ -12,9 +12,25 @@
 #include <string.h>
 #include <utf8proc.h>
 
+/* Whole numbers print as integers ("1000000", not "1e+06"); others in the
+ * fewest significant digits that read back to the same value.  Negative
+ * zero keeps its sign as "-0.0". */
+static bool format_whole(char buf[32], double v)
+{
+	if (v != floor(v) || fabs(v) >= 1e15)
+		return false;
+	if (v == 0 && signbit(v))
+		strcpy(buf, "-0.0");
+	else
+		snprintf(buf, 32, "%.0f", v);
+	return true;
+}
+
 void gk_format_float(char buf[32], float v)
 {
-	for (int p = 6; p <= 9; p++) {
+	if (format_whole(buf, v))
+		return;
+	for (int p = 1; p <= 9; p++) {
 		snprintf(buf, 32, "%.*g", p, (double)v);
 		if (strtof(buf, NULL) == v)
 			return;
@@ -23,7 +39,9 @@ void gk_format_float(char buf[32], float v)
 
 void gk_format_double(char buf[32], double v)
 {
-	for (int p = 15; p <= 17; p++) {
+	if (format_whole(buf, v))
+		return;
+	for (int p = 1; p <= 17; p++) {
 		snprintf(buf, 32, "%.*g", p, v);
 		if (strtod(buf, NULL) == v)
 			return;

@@ -3,3 +3,7 @@
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)'; export top_srcdir top_builddir;
+
+check_PROGRAMS += tests/unit/test-stream
+tests_unit_test_stream_SOURCES = tests/unit/test-stream.c tests/unit/check.h
+TESTS += tests/unit/test-stream
