@@ -13,12 +13,8 @@
 #include "record_json.h"
 #include "stream.h"
 
-static void usage(int status)
+static void usage(void)
 {
-	if (status) {
-		gk_cli_usage_error("missing or bad arguments");
-		exit(status);
-	}
 	printf("Usage: %s [-e] [-H] [-t type] [file ...]\n"
 	       "Print gk streams as JSON lines, or turn JSON lines back into a stream.\n"
 	       "\n"
@@ -70,9 +66,9 @@ int main(int argc, char **argv)
 		case 'e': encode = true; break;
 		case 'H': header = true; break;
 		case 't': type = optarg; break;
-		case GK_OPT_HELP: usage(0); break;
+		case GK_OPT_HELP: usage(); break;
 		case GK_OPT_VERSION: return gk_cli_version();
-		default: return gk_cli_usage_error("unknown option");
+		default: return gk_cli_try_help();
 		}
 	}
 	if (encode && isatty(STDOUT_FILENO)) {

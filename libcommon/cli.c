@@ -64,6 +64,12 @@ int gk_cli_usage_error(const char *fmt, ...)
 	return 64;
 }
 
+int gk_cli_try_help(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
+	return 64;
+}
+
 int gk_cli_version(void)
 {
 	printf("%s (gk) %s\n", progname, PACKAGE_VERSION);

@@ -35,6 +35,10 @@ int gk_cli_report(const gk_error *err);
  * stderr; returns 64 (EX_USAGE). */
 int gk_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* After getopt_long has complained about an option: the hint to try
+ * --help on stderr; returns 64. */
+int gk_cli_try_help(void);
+
 /* "prog (gk) VERSION" on stdout; returns 0. */
 int gk_cli_version(void);
 

@@ -24,34 +24,34 @@ int gk_stream_info_parse(gk_stream_info *info, const gk_record *header, gk_error
 
 	memset(info, 0, sizeof *info);
 	if (!gk_record_get_int(header, "gk", &version) || version < 1)
-		return gk_error_set(err, GK_EDATA, "header: \"gk\" must be the format version, a positive integer");
+		return gk_error_set(err, GK_EDATA, "\"gk\" must be the format version, a positive integer");
 	if (version != GK_STREAM_VERSION)
-		return gk_error_set(err, GK_EDATA, "header: stream format version %lld, but this gk reads version %d",
+		return gk_error_set(err, GK_EDATA, "stream format version %lld, but this gk reads version %d",
 			(long long)version, GK_STREAM_VERSION);
 	info->version = (int)version;
 	if (!gk_record_get_str(header, "type", &type, &len) || len == 0 || len >= sizeof info->type)
-		return gk_error_set(err, GK_EDATA, "header: \"type\" must name the stream type");
+		return gk_error_set(err, GK_EDATA, "\"type\" must name the stream type");
 	memcpy(info->type, type, len);
 	info->type[len] = '\0';
 	for (size_t i = 0; i < sizeof known_types / sizeof *known_types; i++)
 		known = known || strcmp(info->type, known_types[i]) == 0;
 	if (!known)
-		return gk_error_set(err, GK_EDATA, "header: unknown stream type '%s'", info->type);
+		return gk_error_set(err, GK_EDATA, "unknown stream type '%s'", info->type);
 
 	if (strcmp(info->type, "hidden") && strcmp(info->type, "vectors"))
 		return 0;
 	info->payload = strcmp(info->type, "hidden") == 0 ? "hidden" : "vector";
 	if (!gk_record_get_int(header, "dim", &dim) || dim < 1 || dim > MAX_DIM)
-		return gk_error_set(err, GK_EDATA, "header: a %s stream needs \"dim\", a whole number from 1 to %lld",
+		return gk_error_set(err, GK_EDATA, "a %s stream needs \"dim\", a whole number from 1 to %lld",
 			info->type, (long long)MAX_DIM);
 	info->dim = (size_t)dim;
 	if (!gk_record_get_str(header, "dtype", &dt, &dtlen))
-		return gk_error_set(err, GK_EDATA, "header: a %s stream needs \"dtype\"", info->type);
+		return gk_error_set(err, GK_EDATA, "a %s stream needs \"dtype\"", info->type);
 	info->dtype = gk_dtype_parse(dt, dtlen);
 	if (info->dtype == GK_DTYPE_INVALID
 	    || (!strcmp(info->type, "hidden") && info->dtype != GK_DTYPE_F32 && info->dtype != GK_DTYPE_F16
 		&& info->dtype != GK_DTYPE_BF16))
-		return gk_error_set(err, GK_EDATA, "header: dtype '%.*s' is not one a %s stream can hold",
+		return gk_error_set(err, GK_EDATA, "dtype '%.*s' is not one a %s stream can hold",
 			(int)dtlen, dt, info->type);
 	return 0;
 }

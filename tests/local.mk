@@ -7,3 +7,7 @@ AM_TESTS_ENVIRONMENT = top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_bu
 check_PROGRAMS += tests/unit/test-stream
 tests_unit_test_stream_SOURCES = tests/unit/test-stream.c tests/unit/check.h
 TESTS += tests/unit/test-stream
+
+TESTS += tests/cat-golden.sh tests/cat-errors.sh
+EXTRA_DIST += tests/setup.sh tests/cat-golden.sh tests/cat-errors.sh \
+	tests/golden/cat
