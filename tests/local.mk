@@ -11,3 +11,5 @@ TESTS += tests/unit/test-stream
 TESTS += tests/cat-golden.sh tests/cat-errors.sh
 EXTRA_DIST += tests/setup.sh tests/cat-golden.sh tests/cat-errors.sh \
 	tests/golden/cat
+TESTS += tests/man-lint.sh
+EXTRA_DIST += tests/man-lint.sh
