@@ -213,7 +213,7 @@ static void test_damage(void)
 		CHECK_CONTAINS(err.msg, want);
 
 		/* the trailer's count disagrees with the records: one was lost */
-		memcpy(buf + header + rec, buf + header + 2 * rec, n - header - 2 * rec);
+		memmove(buf + header + rec, buf + header + 2 * rec, n - header - 2 * rec);
 		write_bytes("cut.gk", buf, n - rec);
 		CHECK(read_all(cut, 1, &err) == GK_EDATA);
 		CHECK_CONTAINS(err.msg, "trailer counts 3 records, but 2 came before it");
