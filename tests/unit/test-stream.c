@@ -110,7 +110,8 @@ static void test_record_fields(void)
 	gk_record_set_cstr(r, "text", "t");
 	gk_record_set_cstr(r, "id", "b");  /* replaced in place */
 	CHECK(gk_record_count(r) == 3);
-	CHECK(strncmp(gk_record_key(r, 0, &len), "id", len) == 0);
+	s = gk_record_key(r, 0, &len);
+	CHECK(len == 2 && memcmp(s, "id", 2) == 0);
 	CHECK(gk_record_get_str(r, "id", &s, &len) && len == 1 && s[0] == 'b');
 	CHECK(gk_record_get_int(r, "n", &i) && i == -5);
 	CHECK(gk_record_remove(r, "n") && !gk_record_get(r, "n") && gk_record_count(r) == 2);
