@@ -13,3 +13,4 @@ libcommon_libcommon_a_SOURCES += \
 	libcommon/stream_types.c \
 	libcommon/stream_reader.c \
 	libcommon/stream_writer.c
+libcommon_libcommon_a_SOURCES += libcommon/progress.c libcommon/progress.h
