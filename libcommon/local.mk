@@ -14,3 +14,5 @@ libcommon_libcommon_a_SOURCES += \
 	libcommon/stream_reader.c \
 	libcommon/stream_writer.c
 libcommon_libcommon_a_SOURCES += libcommon/progress.c libcommon/progress.h
+libcommon_libcommon_a_SOURCES += libcommon/filter.c libcommon/filter.h
+libcommon_libcommon_a_SOURCES += libcommon/vecmath.c libcommon/vecmath.h

@@ -13,3 +13,5 @@ EXTRA_DIST += tests/setup.sh tests/cat-golden.sh tests/cat-errors.sh \
 	tests/golden/cat
 TESTS += tests/man-lint.sh
 EXTRA_DIST += tests/man-lint.sh
+TESTS += tests/truncate.sh
+EXTRA_DIST += tests/truncate.sh

@@ -16,14 +16,15 @@ fail() {
 
 # expect_error STATUS PATTERN CMD [ARG...]
 # CMD must exit with STATUS and write exactly one line to stderr, which
-# must match the extended regular expression PATTERN.
+# must match the extended regular expression PATTERN (a usage error may add
+# the line "Try 'PROG --help' ...").
 expect_error() {
 	want=$1 pattern=$2
 	shift 2
 	status=0
 	"$@" >"$T/stdout" 2>"$T/stderr" || status=$?
 	[ "$status" = "$want" ] || fail "$*: exit status $status, want $want; stderr: $(cat "$T/stderr")"
-	[ "$(wc -l <"$T/stderr")" = 1 ] || fail "$*: want one line on stderr, got: $(cat "$T/stderr")"
+	[ "$(grep -cv "^Try '.* --help' for more information.$" "$T/stderr")" = 1 ] || fail "$*: want one line on stderr, got: $(cat "$T/stderr")"
 	grep -Eq -- "$pattern" "$T/stderr" || fail "$*: stderr '$(cat "$T/stderr")' does not match '$pattern'"
 }
 
