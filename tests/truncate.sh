@@ -42,7 +42,8 @@ expect_error 65 "^gk-truncate: .*: this is a 'text' stream, but a 'vectors' stre
 	gk-truncate "$golden/cat/text.gk"
 head -c 60 "$T/v4.gk" >"$T/cut.gk"
 expect_error 65 "^gk-truncate: .*cut.gk: record 1 \(byte [0-9]+\): input ends in the middle" gk-truncate "$T/cut.gk"
-# the output of a failed run has no trailer, so the next reader sees it was cut short
+# the output of a failed run is never mistaken for a complete stream: it has no
+# trailer (here: nothing at all, the header was still buffered)
 gk-truncate "$T/cut.gk" 2>/dev/null >"$T/partial.gk" || true
-expect_error 65 "stream cut short" gk-cat "$T/partial.gk"
+expect_error 65 "stream cut short|empty input" gk-cat "$T/partial.gk"
 echo "gk-truncate: ok"
