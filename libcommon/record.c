@@ -217,6 +217,36 @@ bool gk_record_get_bin(const gk_record *rec, const char *key, const void **p, si
 	return true;
 }
 
+int gk_record_get_int32_array(const gk_record *rec, const char *key, int32_t **out, size_t *n)
+{
+	const msgpack_object *o = gk_record_get(rec, key);
+	int32_t *v;
+
+	*out = NULL;
+	*n = 0;
+	if (!o || o->type != MSGPACK_OBJECT_ARRAY)
+		return GK_EDATA;
+	if (o->via.array.size == 0)
+		return 0;
+	v = malloc(o->via.array.size * sizeof *v);
+	if (!v)
+		return GK_ENOMEM;
+	for (uint32_t i = 0; i < o->via.array.size; i++) {
+		const msgpack_object *e = &o->via.array.ptr[i];
+		if (e->type == MSGPACK_OBJECT_POSITIVE_INTEGER && e->via.u64 <= INT32_MAX) {
+			v[i] = (int32_t)e->via.u64;
+		} else if (e->type == MSGPACK_OBJECT_NEGATIVE_INTEGER && e->via.i64 >= INT32_MIN) {
+			v[i] = (int32_t)e->via.i64;
+		} else {
+			free(v);
+			return GK_EDATA;
+		}
+	}
+	*out = v;
+	*n = o->via.array.size;
+	return 0;
+}
+
 /* Store v (already living in the zone) under key, replacing or appending. */
 static int put(gk_record *rec, const char *key, msgpack_object v)
 {

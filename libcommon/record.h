@@ -52,6 +52,11 @@ bool gk_record_get_double(const gk_record *rec, const char *key, double *v);
 bool gk_record_get_bool(const gk_record *rec, const char *key, bool *v);
 bool gk_record_get_bin(const gk_record *rec, const char *key, const void **p, size_t *len);
 
+/* An array of integers that fit int32 as a new malloc'd array (*out, caller
+ * frees; NULL when n is 0).  Returns 0, GK_EDATA when the field is absent,
+ * not an array or holds something else, GK_ENOMEM. */
+int gk_record_get_int32_array(const gk_record *rec, const char *key, int32_t **out, size_t *n);
+
 /* Setters replace the field in place, or append it.  0, or GK_ENOMEM. */
 int gk_record_set_str(gk_record *rec, const char *key, const char *s, size_t len);
 int gk_record_set_cstr(gk_record *rec, const char *key, const char *s);
