@@ -16,6 +16,22 @@
 
 #include "parallel.h"
 
+/*
+ * OpenBLAS (0.3.17 and later, e.g. on SkylakeX) sends a GEMM with
+ * M*N*K up to about 1e6 to a separate "small matrix" kernel whose rounding
+ * differs from the blocked kernel's by a few ulps.  A sequence encoded
+ * alone would then differ from the same sequence inside a batch.  The
+ * blocked kernel gives each row the same result whatever M is, so small
+ * calls are padded with zero rows to above that size.
+ */
+#define SMALL_GEMM_MNK 4e6
+
+static void sgemm_nt(const float *x, const float *w, float *y, size_t n, size_t in, size_t out, float beta)
+{
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)out, (int)in,
+		1.0f, x, (int)in, w, (int)in, beta, y, (int)out);
+}
+
 void gk_linear(const float *x, const float *w, const float *b, float *y,
 	size_t n, size_t in, size_t out)
 {
@@ -24,8 +40,22 @@ void gk_linear(const float *x, const float *w, const float *b, float *y,
 	if (b)
 		for (size_t i = 0; i < n; i++)
 			memcpy(y + i * out, b, out * sizeof *y);
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)out, (int)in,
-		1.0f, x, (int)in, w, (int)in, b ? 1.0f : 0.0f, y, (int)out);
+	double mnk = (double)n * (double)in * (double)out;
+	if (mnk <= SMALL_GEMM_MNK && in > 0) {
+		size_t m = (size_t)(SMALL_GEMM_MNK / ((double)in * (double)out)) + 1;
+		float *xp = calloc(m * in + m * out, sizeof *xp); /* (m, in) then (m, out) */
+		if (xp) {
+			float *yp = xp + m * in;
+			memcpy(xp, x, n * in * sizeof *xp);
+			memcpy(yp, y, n * out * sizeof *yp);
+			sgemm_nt(xp, w, yp, m, in, out, b ? 1.0f : 0.0f);
+			memcpy(y, yp, n * out * sizeof *y);
+			free(xp);
+			return;
+		}
+		/* no memory for padding: same values to within a few ulps */
+	}
+	sgemm_nt(x, w, y, n, in, out, b ? 1.0f : 0.0f);
 }
 
 void gk_linear_ref(const float *x, const float *w, const float *b, float *y,
