@@ -4,3 +4,17 @@ check_PROGRAMS += tests/gen-model
 tests_gen_model_SOURCES = tests/gen-model.c
 check_PROGRAMS += tests/unit/test-model-golden
 tests_unit_test_model_golden_SOURCES = tests/unit/test-model-golden.c
+TESTS += tests/model-tiny-f32.sh tests/model-tiny-f16.sh tests/model-tiny-bf16.sh \
+	tests/model-tiny-nost.sh tests/model-minilm-f32.sh
+EXTRA_DIST += tests/model-golden.sh \
+	tests/model-tiny-f32.sh tests/model-tiny-f16.sh tests/model-tiny-bf16.sh \
+	tests/model-tiny-nost.sh tests/model-minilm-f32.sh \
+	tests/golden/models.txt tests/golden/sequences.jsonl \
+	tests/golden/tiny-f32.json tests/golden/tiny-f16.json tests/golden/tiny-bf16.json \
+	tests/golden/tiny-nost.json tests/golden/minilm-f32.json \
+	tests/reference/bert_reference.py tests/reference/make-goldens.sh \
+	tests/data/models-src/bert/PROVENANCE.md tests/data/models-src/bert/vocab.txt \
+	tests/data/models-src/bert/tokenizer.json.xz tests/data/models-src/bert/tokenizer_config.json
+clean-local: clean-local-model
+clean-local-model:
+	rm -rf tests/tmp-models

@@ -179,6 +179,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	const gk_bert_config *cfg = gk_model_config(m);
+	/* Without modules.json the defaults apply, and the model says so. */
+	char mj[4096];
+	snprintf(mj, sizeof mj, "%s/modules.json", argv[1]);
+	FILE *mf = fopen(mj, "r");
+	CHECK(gk_model_has_st_modules(m) == (mf != NULL), "has_st_modules %d, modules.json %s",
+		gk_model_has_st_modules(m), mf ? "present" : "absent");
+	if (!mf)
+		CHECK(gk_model_modules(m)->pooling == GK_POOL_MEAN && gk_model_output_dim(m) == cfg->hidden_size,
+			"defaults without modules.json: mean pooling, hidden-size output");
+	else
+		fclose(mf);
 	CHECK(json_integer_value(json_object_get(g, "hidden_size")) == cfg->hidden_size,
 		"golden is for hidden size %lld, model has %d",
 		(long long)json_integer_value(json_object_get(g, "hidden_size")), cfg->hidden_size);
