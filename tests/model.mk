@@ -18,3 +18,6 @@ EXTRA_DIST += tests/model-golden.sh \
 clean-local: clean-local-model
 clean-local-model:
 	rm -rf tests/tmp-models
+check_PROGRAMS += tests/unit/test-model-safetensors
+TESTS += tests/unit/test-model-safetensors
+tests_unit_test_model_safetensors_SOURCES = tests/unit/test-model-safetensors.c
