@@ -21,3 +21,6 @@ clean-local-model:
 check_PROGRAMS += tests/unit/test-model-safetensors
 TESTS += tests/unit/test-model-safetensors
 tests_unit_test_model_safetensors_SOURCES = tests/unit/test-model-safetensors.c
+check_PROGRAMS += tests/unit/test-model-kernels
+TESTS += tests/unit/test-model-kernels
+tests_unit_test_model_kernels_SOURCES = tests/unit/test-model-kernels.c
