@@ -24,3 +24,7 @@ tests_unit_test_model_safetensors_SOURCES = tests/unit/test-model-safetensors.c
 check_PROGRAMS += tests/unit/test-model-kernels
 TESTS += tests/unit/test-model-kernels
 tests_unit_test_model_kernels_SOURCES = tests/unit/test-model-kernels.c
+check_PROGRAMS += tests/unit/test-model-load
+tests_unit_test_model_load_SOURCES = tests/unit/test-model-load.c
+TESTS += tests/model-errors.sh
+EXTRA_DIST += tests/model-errors.sh
