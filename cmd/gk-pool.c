@@ -75,13 +75,24 @@ int main(int argc, char **argv)
 
 	rc = gk_filter_open(&f, argv + optind, (size_t)(argc - optind), "hidden");
 	const gk_stream_info *info = rc == 0 ? gk_stream_reader_info(f.in) : NULL;
-	if (rc == 0 && model_dir)
+	if (rc == 0 && model_dir) {
 		rc = gk_st_modules_load(&mods, model_dir, (int)info->dim, &f.err);
-	else if (rc == 0)
-		rc = gk_st_modules_load(&mods, NULL, (int)info->dim, &f.err);
+	} else if (rc == 0) {
+		/* no model: sentence-transformers' defaults for a bare transformer */
+		mods.in_dim = mods.out_dim = (int)info->dim;
+		mods.pooling = GK_POOL_MEAN;
+		mods.include_prompt = 1;
+	}
+	if (rc == 0 && pooling) {
+		/* the model's Dense layers expect the width its own pooling gives */
+		if (mods.n_dense > 0 && gk_pool_count(pooling) != gk_pool_count(mods.pooling))
+			rc = gk_error_set(&f.err, GK_EUSAGE, "--pooling %s gives vectors of another width than the model's Dense layers take",
+				gk_pool_name(pooling));
+		mods.pooling = pooling;
+		if (mods.n_dense == 0)
+			mods.out_dim = mods.in_dim * gk_pool_count(pooling);
+	}
 	if (rc == 0) {
-		if (pooling)
-			mods.pooling = pooling;
 		if (normalize >= 0)
 			mods.normalize = normalize;
 		vec = malloc((size_t)mods.out_dim * sizeof *vec);

@@ -3,3 +3,6 @@ bin_PROGRAMS += cmd/gk-cat
 cmd_gk_cat_SOURCES = cmd/gk-cat.c
 bin_PROGRAMS += cmd/gk-truncate
 cmd_gk_truncate_SOURCES = cmd/gk-truncate.c
+bin_PROGRAMS += cmd/gk-encode cmd/gk-pool
+cmd_gk_encode_SOURCES = cmd/gk-encode.c
+cmd_gk_pool_SOURCES = cmd/gk-pool.c

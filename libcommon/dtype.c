@@ -25,6 +25,32 @@ const char *gk_dtype_name(gk_dtype t)
 	return t >= GK_DTYPE_F32 && t <= GK_DTYPE_BINARY ? names[t] : "invalid";
 }
 
+size_t gk_dtype_size(gk_dtype t)
+{
+	switch (t) {
+	case GK_DTYPE_F32: return 4;
+	case GK_DTYPE_F16:
+	case GK_DTYPE_BF16: return 2;
+	case GK_DTYPE_INT8: return 1;
+	default: return 0;
+	}
+}
+
+void gk_dtype_to_f32(gk_dtype t, const void *src, size_t n, float *dst)
+{
+	const unsigned char *p = src;
+	uint16_t h;
+
+	if (t == GK_DTYPE_F32) {
+		memcpy(dst, src, 4 * n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(&h, p + 2 * i, 2);
+		dst[i] = t == GK_DTYPE_F16 ? gk_f16_to_f32(h) : gk_bf16_to_f32(h);
+	}
+}
+
 size_t gk_dtype_bytes(gk_dtype t, size_t n)
 {
 	size_t out;

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 typedef enum gk_dtype {
-	GK_DTYPE_INVALID = 0,
+	GK_DTYPE_INVALID = 0, /* also: a type gk does not compute with (I64, F64 in a model file) */
 	GK_DTYPE_F32,
 	GK_DTYPE_F16,
 	GK_DTYPE_BF16,
@@ -23,6 +23,14 @@ typedef enum gk_dtype {
 /* "f32" -> GK_DTYPE_F32 etc.; GK_DTYPE_INVALID when unknown. */
 gk_dtype gk_dtype_parse(const char *name, size_t len);
 const char *gk_dtype_name(gk_dtype t);
+
+/* Bytes per element of the float types (4, 2, 2), 1 for int8; 0 for
+ * binary (not byte-sized) and invalid. */
+size_t gk_dtype_size(gk_dtype t);
+
+/* Widen n little-endian f32/f16/bf16 elements at src (any alignment) to
+ * f32 in dst. */
+void gk_dtype_to_f32(gk_dtype t, const void *src, size_t n, float *dst);
 
 /* Bytes for n elements, or 0 on overflow / invalid type (n > 0). */
 size_t gk_dtype_bytes(gk_dtype t, size_t n);

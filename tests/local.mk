@@ -15,3 +15,7 @@ TESTS += tests/man-lint.sh
 EXTRA_DIST += tests/man-lint.sh
 TESTS += tests/truncate.sh
 EXTRA_DIST += tests/truncate.sh
+check_PROGRAMS += tests/unit/compare-vectors
+tests_unit_compare_vectors_SOURCES = tests/unit/compare-vectors.c
+TESTS += tests/pipeline-bert.sh
+EXTRA_DIST += tests/pipeline-bert.sh

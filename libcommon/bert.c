@@ -1,0 +1,240 @@
+/*
+ * bert.c - BERT weights from safetensors and the unpadded forward pass.
+ */
+#include "bert.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels.h"
+
+void gk_bert_free(gk_bert *b)
+{
+	if (!b)
+		return;
+	free(b->word_emb);
+	free(b->pos_emb);
+	free(b->type_emb);
+	free(b->emb_ln_g);
+	free(b->emb_ln_b);
+	for (int i = 0; b->layers && i < b->cfg.num_hidden_layers; i++) {
+		gk_bert_layer *l = &b->layers[i];
+		float *p[] = {l->wqkv, l->bqkv, l->wo, l->bo, l->ln1_g, l->ln1_b,
+			l->w1, l->b1, l->w2, l->b2, l->ln2_g, l->ln2_b};
+		for (size_t k = 0; k < sizeof p / sizeof p[0]; k++)
+			free(p[k]);
+	}
+	free(b->layers);
+	free(b);
+}
+
+/* Load "prefix.suffix"; LayerNorm parameters of old TF-converted checkpoints
+ * are called gamma/beta instead of weight/bias, as transformers also accepts. */
+static float *load(const gk_safetensors *st, const char *prefix, const char *suffix,
+	int64_t d0, int64_t d1, gk_error *err)
+{
+	char name[256];
+	int64_t shape[2] = {d0, d1};
+	int ndim = d1 ? 2 : 1;
+
+	snprintf(name, sizeof name, "%s.%s", prefix, suffix);
+	if (!gk_safetensors_find(st, name) && strstr(prefix, "LayerNorm")) {
+		const char *alt = strcmp(suffix, "weight") == 0 ? "gamma" : "beta";
+		char name2[256];
+		snprintf(name2, sizeof name2, "%s.%s", prefix, alt);
+		if (gk_safetensors_find(st, name2))
+			return gk_safetensors_load_f32(st, name2, ndim, shape, err);
+	}
+	return gk_safetensors_load_f32(st, name, ndim, shape, err);
+}
+
+static int load_layer(gk_bert_layer *l, const gk_bert_config *c, const gk_safetensors *st,
+	int i, gk_error *err)
+{
+	int64_t H = c->hidden_size, F = c->intermediate_size;
+	char p[128];
+	static const char *qkv[3] = {"query", "key", "value"};
+
+	l->wqkv = malloc((size_t)(3 * H * H) * sizeof(float));
+	l->bqkv = malloc((size_t)(3 * H) * sizeof(float));
+	if (!l->wqkv || !l->bqkv)
+		return gk_error_nomem(err);
+	for (int k = 0; k < 3; k++) {
+		int64_t w[2] = {H, H}, bsh[1] = {H};
+		int rc;
+		snprintf(p, sizeof p, "encoder.layer.%d.attention.self.%s.weight", i, qkv[k]);
+		if ((rc = gk_safetensors_read_f32(st, p, 2, w, l->wqkv + k * H * H, err)) < 0)
+			return rc;
+		snprintf(p, sizeof p, "encoder.layer.%d.attention.self.%s.bias", i, qkv[k]);
+		if ((rc = gk_safetensors_read_f32(st, p, 1, bsh, l->bqkv + k * H, err)) < 0)
+			return rc;
+	}
+#define LOAD(field, sub, suffix, d0, d1) do { \
+		snprintf(p, sizeof p, "encoder.layer.%d.%s", i, sub); \
+		if (!(l->field = load(st, p, suffix, d0, d1, err))) \
+			return err ? err->code : GK_EDATA; \
+	} while (0)
+	LOAD(wo, "attention.output.dense", "weight", H, H);
+	LOAD(bo, "attention.output.dense", "bias", H, 0);
+	LOAD(ln1_g, "attention.output.LayerNorm", "weight", H, 0);
+	LOAD(ln1_b, "attention.output.LayerNorm", "bias", H, 0);
+	LOAD(w1, "intermediate.dense", "weight", F, H);
+	LOAD(b1, "intermediate.dense", "bias", F, 0);
+	LOAD(w2, "output.dense", "weight", H, F);
+	LOAD(b2, "output.dense", "bias", H, 0);
+	LOAD(ln2_g, "output.LayerNorm", "weight", H, 0);
+	LOAD(ln2_b, "output.LayerNorm", "bias", H, 0);
+#undef LOAD
+	return 0;
+}
+
+int gk_bert_load(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors *st, gk_error *err)
+{
+	int rc = gk_bert_config_validate(cfg, "config.json", err);
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	gk_bert *b = calloc(1, sizeof *b);
+	if (!b)
+		return gk_error_nomem(err);
+	b->cfg = *cfg;
+	int64_t H = cfg->hidden_size;
+	rc = GK_EDATA;
+	if (!(b->word_emb = load(st, "embeddings.word_embeddings", "weight", cfg->vocab_size, H, err)) ||
+	    !(b->pos_emb = load(st, "embeddings.position_embeddings", "weight",
+		cfg->max_position_embeddings, H, err)) ||
+	    !(b->type_emb = load(st, "embeddings.token_type_embeddings", "weight",
+		cfg->type_vocab_size, H, err)) ||
+	    !(b->emb_ln_g = load(st, "embeddings.LayerNorm", "weight", H, 0, err)) ||
+	    !(b->emb_ln_b = load(st, "embeddings.LayerNorm", "bias", H, 0, err)))
+		goto fail;
+	if (!(b->layers = calloc((size_t)cfg->num_hidden_layers, sizeof *b->layers))) {
+		gk_error_nomem(err);
+		goto fail;
+	}
+	for (int i = 0; i < cfg->num_hidden_layers; i++)
+		if (load_layer(&b->layers[i], cfg, st, i, err) < 0)
+			goto fail;
+	*out = b;
+	return 0;
+fail:
+	if (err)
+		rc = err->code;
+	gk_bert_free(b);
+	return rc;
+}
+
+size_t gk_sequences_tokens(const gk_sequence *seqs, size_t n)
+{
+	size_t t = 0;
+	for (size_t s = 0; s < n; s++) {
+		if (seqs[s].len > SIZE_MAX - t)
+			return (size_t)-1;
+		t += seqs[s].len;
+	}
+	return t;
+}
+
+/* Check ids and lengths; fill offs (n+1). */
+static int check_input(const gk_bert_config *c, const gk_sequence *seqs, size_t n,
+	size_t *offs, gk_error *err)
+{
+	offs[0] = 0;
+	for (size_t s = 0; s < n; s++) {
+		const gk_sequence *q = &seqs[s];
+		if (q->len > (size_t)c->max_position_embeddings)
+			return gk_error_set(err, GK_EDATA,
+				"sequence %zu has %zu tokens, more than the model's max_position_embeddings %d",
+				s, q->len, c->max_position_embeddings);
+		for (size_t i = 0; i < q->len; i++) {
+			if (q->ids[i] < 0 || q->ids[i] >= c->vocab_size)
+				return gk_error_set(err, GK_EDATA,
+					"sequence %zu, token %zu: id %ld is outside the vocabulary [0, %d)",
+					s, i, (long)q->ids[i], c->vocab_size);
+			if (q->type_ids && (q->type_ids[i] < 0 || q->type_ids[i] >= c->type_vocab_size))
+				return gk_error_set(err, GK_EDATA,
+					"sequence %zu, token %zu: token type %ld is outside [0, %d)",
+					s, i, (long)q->type_ids[i], c->type_vocab_size);
+		}
+		offs[s + 1] = offs[s] + q->len;
+	}
+	return 0;
+}
+
+int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
+	float *out, const gk_bert_run *run, gk_error *err)
+{
+	const gk_bert_config *c = &b->cfg;
+	size_t H = (size_t)c->hidden_size, F = (size_t)c->intermediate_size;
+	int threads = run && run->n_threads > 0 ? run->n_threads : 1;
+	int ref = run && run->reference;
+	size_t T = gk_sequences_tokens(seqs, n);
+	size_t widest = 3 * H > F ? 3 * H : F;
+	int rc;
+
+	if (n > SIZE_MAX / sizeof(size_t) - 1 || T == (size_t)-1 || (T && T > SIZE_MAX / sizeof(float) / widest))
+		return gk_error_set(err, GK_EDATA, "batch of %zu sequences is too large", n);
+	size_t *offs = malloc((n + 1) * sizeof *offs);
+	if (!offs)
+		return gk_error_nomem(err);
+	if ((rc = check_input(c, seqs, n, offs, err)) < 0 || T == 0) {
+		free(offs);
+		return rc;
+	}
+	float *qkv = malloc(T * 3 * H * sizeof(float)); /* (T, 3H) */
+	float *ctx = malloc(T * H * sizeof(float));     /* (T, H) attention output */
+	float *tmp = malloc(T * H * sizeof(float));     /* (T, H) before a residual add */
+	float *ffn = malloc(T * F * sizeof(float));     /* (T, F) */
+	if (!qkv || !ctx || !tmp || !ffn) {
+		rc = gk_error_nomem(err);
+		goto out;
+	}
+	if (!ref)
+		openblas_set_num_threads(threads);
+	void (*linear)(const float *, const float *, const float *, float *, size_t, size_t, size_t) =
+		ref ? gk_linear_ref : gk_linear;
+
+	/* Embeddings: word + position (restarting at 0 in each sequence) + type. */
+	float *x = out; /* (T, H) the residual stream */
+	for (size_t s = 0; s < n; s++)
+		for (size_t i = 0; i < seqs[s].len; i++) {
+			float *r = x + (offs[s] + i) * H;
+			const float *w = b->word_emb + (size_t)seqs[s].ids[i] * H;
+			const float *p = b->pos_emb + i * H;
+			const float *t = b->type_emb + (size_t)(seqs[s].type_ids ? seqs[s].type_ids[i] : 0) * H;
+			for (size_t k = 0; k < H; k++)
+				r[k] = w[k] + p[k] + t[k];
+		}
+	gk_layernorm(x, b->emb_ln_g, b->emb_ln_b, T, H, c->layer_norm_eps);
+
+	for (int li = 0; li < c->num_hidden_layers; li++) {
+		const gk_bert_layer *l = &b->layers[li];
+		linear(x, l->wqkv, l->bqkv, qkv, T, H, 3 * H);
+		if (ref)
+			gk_attention_ref(qkv, ctx, offs, n, c->num_attention_heads, c->head_dim);
+		else if ((rc = gk_attention(qkv, ctx, offs, n, c->num_attention_heads,
+				c->head_dim, threads, err)) < 0)
+			goto out;
+		linear(ctx, l->wo, l->bo, tmp, T, H, H);
+		gk_add(x, tmp, T * H); /* post-LN: x = LN(x + sublayer(x)) */
+		gk_layernorm(x, l->ln1_g, l->ln1_b, T, H, c->layer_norm_eps);
+		linear(x, l->w1, l->b1, ffn, T, H, F);
+		if (ref)
+			gk_act_ref(c->hidden_act, ffn, T * F);
+		else
+			gk_act_apply(c->hidden_act, ffn, T * F, threads);
+		linear(ffn, l->w2, l->b2, tmp, T, F, H);
+		gk_add(x, tmp, T * H);
+		gk_layernorm(x, l->ln2_g, l->ln2_b, T, H, c->layer_norm_eps);
+	}
+	rc = 0;
+out:
+	free(offs);
+	free(qkv);
+	free(ctx);
+	free(tmp);
+	free(ffn);
+	return rc;
+}

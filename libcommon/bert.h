@@ -1,0 +1,76 @@
+/*
+ * bert.h - a BERT encoder: weights and the forward pass over unpadded batches.
+ *
+ * All tokens of a batch form one (n_tokens_total, hidden) matrix, so every
+ * linear layer is a single GEMM over the whole batch; attention runs per
+ * sequence and head, so no token is padding and no mask is needed.  The
+ * result is the last hidden state of every token, as
+ * transformers.BertModel(...).last_hidden_state gives it (post-LN blocks,
+ * embeddings = word + position + token type, then LayerNorm).
+ *
+ * Not here: tokenizing, pooling (pooling.h), sentence-transformers modules
+ * (st_modules.h), the pooler head (never used for embeddings).
+ */
+#ifndef GK_BERT_H
+#define GK_BERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bert_config.h"
+#include "error.h"
+#include "safetensors.h"
+
+/* One input sequence as a tokenizer gives it, special tokens included. */
+typedef struct gk_sequence {
+	const int32_t *ids;      /* (len) token ids, < vocab_size */
+	const int32_t *type_ids; /* (len) token type ids, < type_vocab_size; NULL: all 0 */
+	size_t len;              /* 1 .. max_position_embeddings */
+} gk_sequence;
+
+typedef struct gk_bert_layer {
+	float *wqkv;  /* (3*hidden, hidden): query, key, value weights stacked */
+	float *bqkv;  /* (3*hidden) */
+	float *wo;    /* (hidden, hidden) attention.output.dense */
+	float *bo;    /* (hidden) */
+	float *ln1_g, *ln1_b; /* (hidden) attention.output.LayerNorm */
+	float *w1;    /* (intermediate, hidden) intermediate.dense */
+	float *b1;    /* (intermediate) */
+	float *w2;    /* (hidden, intermediate) output.dense */
+	float *b2;    /* (hidden) */
+	float *ln2_g, *ln2_b; /* (hidden) output.LayerNorm */
+} gk_bert_layer;
+
+typedef struct gk_bert {
+	gk_bert_config cfg;
+	float *word_emb;  /* (vocab_size, hidden) */
+	float *pos_emb;   /* (max_position_embeddings, hidden) */
+	float *type_emb;  /* (type_vocab_size, hidden) */
+	float *emb_ln_g, *emb_ln_b; /* (hidden) */
+	gk_bert_layer *layers; /* (num_hidden_layers) */
+} gk_bert;
+
+/* Kernel choice for gk_bert_encode. */
+typedef struct gk_bert_run {
+	int n_threads;     /* OpenBLAS and attention threads; <= 0 means 1 */
+	int reference;     /* 1: plain reference loops (slow; for tests) */
+} gk_bert_run;
+
+/* Load the weights named by HF's BertModel (with or without "bert." prefix)
+ * from st, checking every shape against cfg.  *out is owned by the caller:
+ * gk_bert_free().  The weights are f32 copies; st may be freed afterwards. */
+int gk_bert_load(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors *st, gk_error *err);
+void gk_bert_free(gk_bert *b);
+
+/* Total tokens of seqs[0..n), or (size_t)-1 on overflow. */
+size_t gk_sequences_tokens(const gk_sequence *seqs, size_t n);
+
+/* Forward pass.  out (sum of lengths, hidden): row offs(s) + i is token i of
+ * sequence s, in input order.  Errors (GK_EDATA, nothing written that the
+ * caller should use): a token id or type id out of range, a sequence
+ * longer than max_position_embeddings; GK_ENOMEM.  The model is only read:
+ * several threads may encode with one gk_bert at once. */
+int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
+	float *out, const gk_bert_run *run, gk_error *err);
+
+#endif

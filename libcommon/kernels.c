@@ -1,0 +1,272 @@
+/*
+ * kernels.c - f32 kernels for the BERT forward pass and their reference loops.
+ *
+ * GEMMs go to OpenBLAS; attention is a tight loop per (sequence, head)
+ * over packed K and V tiles, handed out to threads from an atomic counter
+ * because sequences differ in length.  Calling cblas from our own threads
+ * is avoided on purpose: OpenBLAS runs its own threads for the GEMMs.
+ */
+#include "kernels.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parallel.h"
+
+/*
+ * OpenBLAS (0.3.17 and later, e.g. on SkylakeX) sends a GEMM with
+ * M*N*K up to about 1e6 to a separate "small matrix" kernel whose rounding
+ * differs from the blocked kernel's by a few ulps.  A sequence encoded
+ * alone would then differ from the same sequence inside a batch.  The
+ * blocked kernel gives each row the same result whatever M is, so small
+ * calls are padded with zero rows to above that size.
+ */
+#define SMALL_GEMM_MNK 4e6
+
+static void sgemm_nt(const float *x, const float *w, float *y, size_t n, size_t in, size_t out, float beta)
+{
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)out, (int)in,
+		1.0f, x, (int)in, w, (int)in, beta, y, (int)out);
+}
+
+void gk_linear(const float *x, const float *w, const float *b, float *y,
+	size_t n, size_t in, size_t out)
+{
+	if (n == 0 || out == 0)
+		return;
+	if (b)
+		for (size_t i = 0; i < n; i++)
+			memcpy(y + i * out, b, out * sizeof *y);
+	double mnk = (double)n * (double)in * (double)out;
+	if (mnk <= SMALL_GEMM_MNK && in > 0) {
+		size_t m = (size_t)(SMALL_GEMM_MNK / ((double)in * (double)out)) + 1;
+		float *xp = calloc(m * in + m * out, sizeof *xp); /* (m, in) then (m, out) */
+		if (xp) {
+			float *yp = xp + m * in;
+			memcpy(xp, x, n * in * sizeof *xp);
+			memcpy(yp, y, n * out * sizeof *yp);
+			sgemm_nt(xp, w, yp, m, in, out, b ? 1.0f : 0.0f);
+			memcpy(y, yp, n * out * sizeof *y);
+			free(xp);
+			return;
+		}
+		/* no memory for padding: same values to within a few ulps */
+	}
+	sgemm_nt(x, w, y, n, in, out, b ? 1.0f : 0.0f);
+}
+
+void gk_linear_ref(const float *x, const float *w, const float *b, float *y,
+	size_t n, size_t in, size_t out)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t o = 0; o < out; o++) {
+			double s = b ? b[o] : 0.0;
+			for (size_t k = 0; k < in; k++)
+				s += (double)x[i * in + k] * w[o * in + k];
+			y[i * out + o] = (float)s;
+		}
+}
+
+void gk_layernorm(float *x, const float *g, const float *b, size_t n, size_t d, float eps)
+{
+	for (size_t i = 0; i < n; i++) {
+		float *r = x + i * d;
+		double mean = 0, var = 0;
+		for (size_t k = 0; k < d; k++)
+			mean += r[k];
+		mean /= (double)d;
+		for (size_t k = 0; k < d; k++)
+			var += (r[k] - mean) * (r[k] - mean);
+		var /= (double)d;
+		float inv = (float)(1.0 / sqrt(var + (double)eps));
+		float m = (float)mean;
+		for (size_t k = 0; k < d; k++)
+			r[k] = (r[k] - m) * inv * g[k] + b[k];
+	}
+}
+
+void gk_add(float *y, const float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		y[i] += x[i];
+}
+
+void gk_act_ref(gk_act act, float *x, size_t n)
+{
+	switch (act) {
+	case GK_ACT_GELU:
+		for (size_t i = 0; i < n; i++)
+			x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * (float)M_SQRT1_2));
+		break;
+	case GK_ACT_GELU_TANH: {
+		const float c = 0.7978845608028654f; /* sqrt(2/pi) */
+		for (size_t i = 0; i < n; i++) {
+			float v = x[i];
+			x[i] = 0.5f * v * (1.0f + tanhf(c * (v + 0.044715f * v * v * v)));
+		}
+		break;
+	}
+	case GK_ACT_RELU:
+		for (size_t i = 0; i < n; i++)
+			x[i] = x[i] > 0 ? x[i] : 0.0f;
+		break;
+	case GK_ACT_TANH:
+		for (size_t i = 0; i < n; i++)
+			x[i] = tanhf(x[i]);
+		break;
+	case GK_ACT_IDENTITY:
+		break;
+	}
+}
+
+struct act_job {
+	gk_act act;
+	float *x;
+};
+
+static void act_chunk(void *p, size_t begin, size_t end)
+{
+	struct act_job *j = p;
+	gk_act_ref(j->act, j->x + begin, end - begin);
+}
+
+void gk_act_apply(gk_act act, float *x, size_t n, int n_threads)
+{
+	struct act_job j = {act, x};
+	/* Below ~64k elements thread start-up costs more than it saves. */
+	gk_parallel_for(n < 65536 ? 1 : n_threads, n, act_chunk, &j);
+}
+
+void gk_attention_ref(const float *qkv, float *ctx, const size_t *offs, size_t n_seq,
+	int n_heads, int head_dim)
+{
+	size_t H = (size_t)n_heads * (size_t)head_dim, ld = 3 * H;
+	float scale = 1.0f / sqrtf((float)head_dim);
+
+	for (size_t s = 0; s < n_seq; s++) {
+		size_t a = offs[s], L = offs[s + 1] - offs[s];
+		float *p = malloc((L ? L : 1) * sizeof *p);
+		if (!p) /* the reference is for tests; they check the result */
+			return;
+		for (int h = 0; h < n_heads; h++) {
+			size_t c = (size_t)h * (size_t)head_dim;
+			for (size_t i = 0; i < L; i++) {
+				const float *q = qkv + (a + i) * ld + c;
+				float max = -INFINITY, sum = 0;
+				for (size_t j = 0; j < L; j++) {
+					const float *k = qkv + (a + j) * ld + H + c;
+					float d = 0;
+					for (int e = 0; e < head_dim; e++)
+						d += q[e] * k[e];
+					p[j] = d * scale;
+					if (p[j] > max)
+						max = p[j];
+				}
+				for (size_t j = 0; j < L; j++) {
+					p[j] = expf(p[j] - max);
+					sum += p[j];
+				}
+				float *o = ctx + (a + i) * H + c;
+				for (int e = 0; e < head_dim; e++) {
+					float v = 0;
+					for (size_t j = 0; j < L; j++)
+						v += p[j] * qkv[(a + j) * ld + 2 * H + c + (size_t)e];
+					o[e] = v / sum;
+				}
+			}
+		}
+		free(p);
+	}
+}
+
+struct attn_job {
+	const float *qkv;
+	float *ctx;
+	const size_t *offs;
+	size_t n_seq;
+	int n_heads, head_dim;
+	size_t max_len;
+	float *scratch;      /* per worker: K (max_len, hd), V (max_len, hd), p (max_len) */
+	size_t scratch_each; /* floats per worker */
+	atomic_size_t next;  /* next (sequence, head) task */
+	int n_workers;
+};
+
+static void attend_one(const struct attn_job *j, size_t s, int h, float *ws)
+{
+	size_t D = (size_t)j->head_dim, H = (size_t)j->n_heads * D, ld = 3 * H;
+	size_t a = j->offs[s], L = j->offs[s + 1] - a, c = (size_t)h * D;
+	float *K = ws, *V = ws + j->max_len * D, *p = V + j->max_len * D;
+	float scale = 1.0f / sqrtf((float)D);
+
+	/* Pack this head's keys and values contiguously: the inner loops then
+	 * run over D consecutive floats and vectorise. */
+	for (size_t t = 0; t < L; t++) {
+		memcpy(K + t * D, j->qkv + (a + t) * ld + H + c, D * sizeof *K);
+		memcpy(V + t * D, j->qkv + (a + t) * ld + 2 * H + c, D * sizeof *V);
+	}
+	for (size_t i = 0; i < L; i++) {
+		const float *q = j->qkv + (a + i) * ld + c;
+		float max = -INFINITY, sum = 0;
+		for (size_t t = 0; t < L; t++) {
+			const float *k = K + t * D;
+			float d = 0;
+			for (size_t e = 0; e < D; e++)
+				d += q[e] * k[e];
+			p[t] = d * scale;
+			max = p[t] > max ? p[t] : max;
+		}
+		for (size_t t = 0; t < L; t++) {
+			p[t] = expf(p[t] - max);
+			sum += p[t];
+		}
+		float *o = j->ctx + (a + i) * H + c;
+		memset(o, 0, D * sizeof *o);
+		for (size_t t = 0; t < L; t++) {
+			const float *v = V + t * D;
+			float w = p[t];
+			for (size_t e = 0; e < D; e++)
+				o[e] += w * v[e];
+		}
+		float inv = 1.0f / sum;
+		for (size_t e = 0; e < D; e++)
+			o[e] *= inv;
+	}
+}
+
+static void attn_worker(void *p, size_t begin, size_t end)
+{
+	struct attn_job *j = p;
+	for (size_t w = begin; w < end; w++) {
+		float *ws = j->scratch + w * j->scratch_each;
+		size_t total = j->n_seq * (size_t)j->n_heads, task;
+		while ((task = atomic_fetch_add(&j->next, 1)) < total)
+			attend_one(j, task / (size_t)j->n_heads, (int)(task % (size_t)j->n_heads), ws);
+	}
+}
+
+int gk_attention(const float *qkv, float *ctx, const size_t *offs, size_t n_seq,
+	int n_heads, int head_dim, int n_threads, gk_error *err)
+{
+	struct attn_job j = {.qkv = qkv, .ctx = ctx, .offs = offs, .n_seq = n_seq,
+		.n_heads = n_heads, .head_dim = head_dim};
+	for (size_t s = 0; s < n_seq; s++)
+		if (offs[s + 1] - offs[s] > j.max_len)
+			j.max_len = offs[s + 1] - offs[s];
+	if (n_seq == 0 || j.max_len == 0)
+		return 0;
+	int workers = n_threads < 1 ? 1 : n_threads;
+	if ((size_t)workers > n_seq * (size_t)n_heads)
+		workers = (int)(n_seq * (size_t)n_heads);
+	j.scratch_each = j.max_len * (2 * (size_t)head_dim + 1);
+	j.scratch = malloc((size_t)workers * j.scratch_each * sizeof *j.scratch);
+	if (!j.scratch)
+		return gk_error_nomem(err);
+	atomic_init(&j.next, 0);
+	gk_parallel_for(workers, (size_t)workers, attn_worker, &j);
+	free(j.scratch);
+	return 0;
+}

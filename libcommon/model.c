@@ -1,0 +1,69 @@
+/*
+ * model.c - load a model directory (config, weights, sentence-transformers
+ * modules) and run it.  Glue only: the work is in bert.c and st_modules.c.
+ */
+#include "model.h"
+
+#include <stdlib.h>
+
+struct gk_model {
+	gk_bert *bert;
+	gk_st_modules mods;
+	gk_bert_run run;
+};
+
+int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk_error *err)
+{
+	gk_bert_config cfg;
+	gk_safetensors *st = NULL;
+	int rc;
+
+	*out = NULL;
+	gk_model *m = calloc(1, sizeof *m);
+	if (!m)
+		return gk_error_nomem(err);
+	m->run.n_threads = opts && opts->n_threads > 0 ? opts->n_threads : 1;
+	m->run.reference = opts ? opts->reference_kernels : 0;
+	if ((rc = gk_bert_config_load(&cfg, dir, err)) < 0 ||
+	    (rc = gk_safetensors_open_dir(&st, dir, err)) < 0 ||
+	    (rc = gk_bert_load(&m->bert, &cfg, st, err)) < 0 ||
+	    (rc = gk_st_modules_load(&m->mods, dir, cfg.hidden_size, err)) < 0) {
+		gk_safetensors_free(st);
+		gk_model_free(m);
+		return rc;
+	}
+	gk_safetensors_free(st);
+	*out = m;
+	return 0;
+}
+
+void gk_model_free(gk_model *m)
+{
+	if (!m)
+		return;
+	gk_bert_free(m->bert);
+	gk_st_modules_clear(&m->mods);
+	free(m);
+}
+
+const gk_bert_config *gk_model_config(const gk_model *m) { return &m->bert->cfg; }
+const gk_st_modules *gk_model_modules(const gk_model *m) { return &m->mods; }
+int gk_model_hidden_size(const gk_model *m) { return m->bert->cfg.hidden_size; }
+int gk_model_output_dim(const gk_model *m) { return m->mods.out_dim; }
+int gk_model_has_st_modules(const gk_model *m) { return m->mods.from_modules_json; }
+
+void gk_model_set_threads(gk_model *m, int n_threads)
+{
+	m->run.n_threads = n_threads > 0 ? n_threads : 1;
+}
+
+int gk_model_encode(const gk_model *m, const gk_sequence *seqs, size_t n,
+	float *out, gk_error *err)
+{
+	return gk_bert_encode(m->bert, seqs, n, out, &m->run, err);
+}
+
+int gk_model_pool(const gk_model *m, const float *hidden, size_t len, float *out, gk_error *err)
+{
+	return gk_st_modules_apply(&m->mods, hidden, len, out, err);
+}

@@ -1,0 +1,2 @@
+name=minilm-f32
+. "$top_srcdir/tests/model-golden.sh"

@@ -1,0 +1,2 @@
+name=tiny-bf16
+. "$top_srcdir/tests/model-golden.sh"

@@ -1,0 +1,2 @@
+name=tiny-f32
+. "$top_srcdir/tests/model-golden.sh"

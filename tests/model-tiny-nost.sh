@@ -1,0 +1,2 @@
+name=tiny-nost
+. "$top_srcdir/tests/model-golden.sh"

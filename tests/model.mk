@@ -1,0 +1,30 @@
+# Tests of the model part: safetensors, config, kernels, the BERT forward
+# pass against PyTorch goldens (tests/golden, made by tests/reference).
+check_PROGRAMS += tests/gen-model
+tests_gen_model_SOURCES = tests/gen-model.c
+check_PROGRAMS += tests/unit/test-model-golden
+tests_unit_test_model_golden_SOURCES = tests/unit/test-model-golden.c
+TESTS += tests/model-tiny-f32.sh tests/model-tiny-f16.sh tests/model-tiny-bf16.sh \
+	tests/model-tiny-nost.sh tests/model-minilm-f32.sh
+EXTRA_DIST += tests/model-golden.sh \
+	tests/model-tiny-f32.sh tests/model-tiny-f16.sh tests/model-tiny-bf16.sh \
+	tests/model-tiny-nost.sh tests/model-minilm-f32.sh \
+	tests/golden/models.txt tests/golden/sequences.jsonl \
+	tests/golden/tiny-f32.json tests/golden/tiny-f16.json tests/golden/tiny-bf16.json \
+	tests/golden/tiny-nost.json tests/golden/minilm-f32.json \
+	tests/reference/bert_reference.py tests/reference/make-goldens.sh \
+	tests/data/models-src/bert/PROVENANCE.md tests/data/models-src/bert/vocab.txt \
+	tests/data/models-src/bert/tokenizer.json.xz tests/data/models-src/bert/tokenizer_config.json
+clean-local: clean-local-model
+clean-local-model:
+	rm -rf tests/tmp-models
+check_PROGRAMS += tests/unit/test-model-safetensors
+TESTS += tests/unit/test-model-safetensors
+tests_unit_test_model_safetensors_SOURCES = tests/unit/test-model-safetensors.c
+check_PROGRAMS += tests/unit/test-model-kernels
+TESTS += tests/unit/test-model-kernels
+tests_unit_test_model_kernels_SOURCES = tests/unit/test-model-kernels.c
+check_PROGRAMS += tests/unit/test-model-load
+tests_unit_test_model_load_SOURCES = tests/unit/test-model-load.c
+TESTS += tests/model-errors.sh
+EXTRA_DIST += tests/model-errors.sh

@@ -1,0 +1,281 @@
+/*
+ * test-model-kernels.c - optimised kernels against their reference loops,
+ * and the small pieces with hand-computed answers: f16/bf16 conversion,
+ * LayerNorm, activations, pooling modes, L2 normalisation, parallel_for,
+ * config.json validation.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bert_config.h"
+#include "dtype.h"
+#include "kernels.h"
+#include "parallel.h"
+#include "pooling.h"
+
+static int failures;
+
+#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+	fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } while (0)
+
+static uint64_t rng = 12345;
+
+static float urand(void) /* uniform in [-1, 1) */
+{
+	rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+	return (float)((double)(rng >> 11) / 9007199254740992.0 * 2 - 1);
+}
+
+static float *random_buf(size_t n)
+{
+	float *p = malloc(n * sizeof *p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = urand();
+	return p;
+}
+
+static double max_diff(const float *a, const float *b, size_t n)
+{
+	double m = 0;
+	for (size_t i = 0; i < n; i++) {
+		double d = fabs((double)a[i] - b[i]);
+		if (!(d <= m))
+			m = d;
+	}
+	return m;
+}
+
+static void test_dtype(void)
+{
+	struct { float f; uint16_t h; } f16[] = {
+		{1.0f, 0x3c00}, {-2.0f, 0xc000}, {65504.0f, 0x7bff}, {65520.0f, 0x7c00}, {1e9f, 0x7c00},
+		{0.0f, 0x0000}, {5.9604644775390625e-8f, 0x0001}, {6.103515625e-5f, 0x0400},
+		{2.98023223876953125e-8f, 0x0000}, /* half the smallest subnormal: ties to even, 0 */
+		{1.0009765625f, 0x3c01}, {1.00048828125f, 0x3c00}, /* tie between 0x3c00 and 0x3c01: even */
+		{1.00146484375f, 0x3c02}, /* tie between 0x3c01 and 0x3c02: even */
+		{0.333251953125f, 0x3555},
+	};
+	for (size_t i = 0; i < sizeof f16 / sizeof f16[0]; i++)
+		CHECK(gk_f32_to_f16(f16[i].f) == f16[i].h, "f32 %.10g -> f16 0x%04x, want 0x%04x",
+			(double)f16[i].f, gk_f32_to_f16(f16[i].f), f16[i].h);
+	CHECK(gk_f16_to_f32(0x0001) == 5.9604644775390625e-8f, "f16 smallest subnormal");
+	CHECK(gk_f16_to_f32(0x03ff) == 6.097555160522461e-5f, "f16 largest subnormal");
+	CHECK(isinf(gk_f16_to_f32(0xfc00)) && gk_f16_to_f32(0xfc00) < 0, "f16 -inf");
+	CHECK(isnan(gk_f16_to_f32(0x7e00)), "f16 nan");
+	/* every f16 survives a round trip through f32 */
+	int ok = 1;
+	for (uint32_t h = 0; h < 0x10000; h++) {
+		if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff))
+			continue; /* nan payloads */
+		ok &= gk_f32_to_f16(gk_f16_to_f32((uint16_t)h)) == h;
+	}
+	CHECK(ok, "f16 round trip");
+	CHECK(gk_f32_to_bf16(1.5f) == 0x3fc0 && gk_bf16_to_f32(0x3fc0) == 1.5f, "bf16 1.5");
+	CHECK(gk_f32_to_bf16(1.00390625f) == 0x3f80, "bf16 tie to even (down)");
+	CHECK(gk_f32_to_bf16(1.01171875f) == 0x3f82, "bf16 tie to even (up)");
+	CHECK(isnan(gk_bf16_to_f32(gk_f32_to_bf16(NAN))), "bf16 nan stays nan");
+}
+
+static void test_linear(void)
+{
+	size_t shapes[][3] = {{1, 32, 96}, {7, 32, 32}, {300, 32, 64}, {5, 384, 1536}, {40, 100, 3}};
+	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+		size_t n = shapes[s][0], in = shapes[s][1], out = shapes[s][2];
+		float *x = random_buf(n * in), *w = random_buf(out * in), *b = random_buf(out);
+		float *y = malloc(n * out * sizeof *y), *r = malloc(n * out * sizeof *r);
+		for (int bias = 0; bias < 2; bias++) {
+			gk_linear(x, w, bias ? b : NULL, y, n, in, out);
+			gk_linear_ref(x, w, bias ? b : NULL, r, n, in, out);
+			double d = max_diff(y, r, n * out);
+			CHECK(d <= 1e-5 * sqrt((double)in), "linear %zux%zux%zu bias %d: max diff %g", n, in, out, bias, d);
+		}
+		/* a row's result does not depend on how many rows are in the call */
+		float *y1 = malloc(out * sizeof *y1);
+		gk_linear(x + (n - 1) * in, w, b, y1, 1, in, out);
+		gk_linear(x, w, b, y, n, in, out);
+		CHECK(max_diff(y1, y + (n - 1) * out, out) == 0, "linear %zux%zux%zu: last row alone differs", n, in, out);
+		free(x), free(w), free(b), free(y), free(r), free(y1);
+	}
+}
+
+static void test_attention(void)
+{
+	size_t lens[] = {1, 5, 64, 2, 33, 128};
+	size_t ns = sizeof lens / sizeof lens[0], offs[7] = {0};
+	for (size_t i = 0; i < ns; i++)
+		offs[i + 1] = offs[i] + lens[i];
+	int heads = 4, hd = 8;
+	size_t H = (size_t)heads * (size_t)hd, T = offs[ns];
+	float *qkv = random_buf(T * 3 * H);
+	for (size_t i = 0; i < T * 3 * H; i++)
+		qkv[i] *= 3; /* peaky softmax */
+	float *a = malloc(T * H * sizeof *a), *r = malloc(T * H * sizeof *r);
+	gk_attention_ref(qkv, r, offs, ns, heads, hd);
+	for (int threads = 1; threads <= 3; threads++) {
+		gk_error err = {0};
+		memset(a, 0, T * H * sizeof *a);
+		int rc = gk_attention(qkv, a, offs, ns, heads, hd, threads, &err);
+		double d = max_diff(a, r, T * H);
+		CHECK(rc == 0 && d <= 1e-5, "attention, %d threads: max diff %g", threads, d);
+	}
+	/* A sequence of one token attends only to itself: output = its value. */
+	CHECK(max_diff(r, qkv + 2 * H, H) <= 1e-6, "1-token attention is the value vector");
+	/* Equal keys give uniform weights: output = mean of values. */
+	size_t o2[2] = {0, 3};
+	float q3[3 * 3 * 2], c3[3 * 2];
+	for (int t = 0; t < 3; t++) {
+		float *row = q3 + t * 6; /* H = 2 (1 head of 2) */
+		row[0] = urand(), row[1] = urand(); /* q */
+		row[2] = 0.5f, row[3] = -1.0f;      /* k, equal for all */
+		row[4] = (float)t, row[5] = (float)(2 * t); /* v */
+	}
+	gk_attention(q3, c3, o2, 1, 1, 2, 1, NULL);
+	CHECK(fabsf(c3[0] - 1.0f) < 1e-6 && fabsf(c3[1] - 2.0f) < 1e-6, "uniform attention mean: %g %g", c3[0], c3[1]);
+	free(qkv), free(a), free(r);
+}
+
+static void test_elementwise(void)
+{
+	float x[4] = {1, 2, 3, 6}, g[4] = {1, 1, 2, 1}, b[4] = {0, 0, 0, 1};
+	/* mean 3, biased var (4+1+0+9)/4 = 3.5 */
+	gk_layernorm(x, g, b, 1, 4, 0.0f);
+	float sd = sqrtf(3.5f);
+	CHECK(fabsf(x[0] + 2 / sd) < 1e-6 && fabsf(x[2]) < 1e-6 && fabsf(x[3] - (3 / sd + 1)) < 1e-6,
+		"layernorm %g %g %g %g", x[0], x[1], x[2], x[3]);
+
+	float v[5] = {-3, -1, 0, 1, 2.5f};
+	float e[5];
+	memcpy(e, v, sizeof v);
+	gk_act_ref(GK_ACT_GELU, e, 5);
+	/* torch 1.13: torch.nn.functional.gelu(torch.tensor([-3., -1., 0., 1., 2.5])) */
+	float want[5] = {-0.00404986739f, -0.158655286f, 0.0f, 0.841344714f, 2.48447585f};
+	CHECK(max_diff(e, want, 5) < 1e-6, "gelu");
+	memcpy(e, v, sizeof v);
+	gk_act_ref(GK_ACT_GELU_TANH, e, 5);
+	/* torch 1.13: gelu(..., approximate="tanh") */
+	float want_t[5] = {-0.00363743305f, -0.158807993f, 0.0f, 0.841192007f, 2.48491573f};
+	CHECK(max_diff(e, want_t, 5) < 1e-6, "gelu tanh %g %g", e[0], e[4]);
+	memcpy(e, v, sizeof v);
+	gk_act_ref(GK_ACT_RELU, e, 5);
+	CHECK(e[0] == 0 && e[4] == 2.5f, "relu");
+
+	size_t n = 300000;
+	float *big = random_buf(n), *big2 = malloc(n * sizeof *big2);
+	memcpy(big2, big, n * sizeof *big);
+	gk_act_apply(GK_ACT_GELU, big, n, 3);
+	gk_act_ref(GK_ACT_GELU, big2, n);
+	CHECK(max_diff(big, big2, n) == 0, "threaded gelu differs from the plain loop");
+	free(big), free(big2);
+}
+
+static void mark(void *ctx, size_t b, size_t e)
+{
+	unsigned char *seen = ctx;
+	for (size_t i = b; i < e; i++)
+		seen[i]++;
+}
+
+static void test_parallel(void)
+{
+	for (int t = 0; t <= 5; t++) {
+		size_t n = 1000 + (size_t)t;
+		unsigned char *seen = calloc(n, 1);
+		gk_parallel_for(t, n, mark, seen);
+		int ok = 1;
+		for (size_t i = 0; i < n; i++)
+			ok &= seen[i] == 1;
+		CHECK(ok, "parallel_for with %d threads: not every item exactly once", t);
+		free(seen);
+	}
+}
+
+static void test_pooling(void)
+{
+	/* 3 tokens, 2 dims */
+	float h[6] = {1, -1, 3, 5, 2, 0};
+	float o[12];
+	gk_error err = {0};
+	struct { unsigned mode; float a, b; } cases[] = {
+		{GK_POOL_CLS, 1, -1}, {GK_POOL_LASTTOKEN, 2, 0}, {GK_POOL_MAX, 3, 5},
+		{GK_POOL_MEAN, 2, 4.0f / 3}, {GK_POOL_MEAN_SQRT_LEN, 6 / sqrtf(3), 4 / sqrtf(3)},
+		{GK_POOL_WEIGHTED_MEAN, (1 + 6 + 6) / 6.0f, (-1 + 10 + 0) / 6.0f},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int rc = gk_pool(cases[i].mode, h, 3, 2, o, &err);
+		CHECK(rc == 0 && fabsf(o[0] - cases[i].a) < 1e-6 && fabsf(o[1] - cases[i].b) < 1e-6,
+			"pool %s: %g %g", gk_pool_name(cases[i].mode), o[0], o[1]);
+	}
+	/* several modes concatenate in sentence-transformers' order: cls, max, mean */
+	int rc = gk_pool(GK_POOL_MEAN | GK_POOL_CLS | GK_POOL_MAX, h, 3, 2, o, &err);
+	CHECK(rc == 0 && o[0] == 1 && o[1] == -1 && o[2] == 3 && o[3] == 5 && o[4] == 2, "concatenated order");
+	CHECK(gk_pool(GK_POOL_MEAN, h, 0, 2, o, &err) == GK_EDATA, "0 tokens refused");
+	CHECK(gk_pool(0, h, 3, 2, o, &err) == GK_EDATA, "no mode refused");
+	float v[3] = {3, 0, 4};
+	gk_l2_normalize(v, 3);
+	CHECK(fabsf(v[0] - 0.6f) < 1e-7 && fabsf(v[2] - 0.8f) < 1e-7, "l2 normalize");
+	float zero[2] = {0, 0};
+	gk_l2_normalize(zero, 2);
+	CHECK(zero[0] == 0 && zero[1] == 0, "l2 of zero vector stays zero");
+	float w[4] = {1, 2, 3, 4}, bias[2] = {0.5f, -100}, x[2] = {1, 1}, y[2];
+	gk_dense d = {2, 2, w, bias, GK_ACT_TANH};
+	gk_dense_apply(&d, x, y);
+	CHECK(fabsf(y[0] - tanhf(3.5f)) < 1e-6 && fabsf(y[1] + 1) < 1e-6, "dense tanh %g %g", y[0], y[1]);
+}
+
+static void config_case(const char *json, int want_rc, const char *want_msg)
+{
+	json_error_t je;
+	json_t *j = json_loads(json, 0, &je);
+	gk_bert_config c;
+	gk_error err = {0};
+	int rc = gk_bert_config_from_json(&c, j, "config.json", &err);
+	CHECK(rc == want_rc && (!want_msg || (strstr(err.msg, want_msg) && strstr(err.msg, "config.json"))),
+		"config %s: rc %d, message '%s' (want %d, '%s')", json, rc, err.msg, want_rc, want_msg ? want_msg : "");
+	json_decref(j);
+}
+
+static void test_config(void)
+{
+	json_error_t je;
+	json_t *j = json_loads("{}", 0, &je);
+	gk_bert_config c;
+	int rc = gk_bert_config_from_json(&c, j, "config.json", NULL);
+	/* BertConfig's defaults */
+	CHECK(rc == 0 && c.hidden_size == 768 && c.num_hidden_layers == 12 && c.head_dim == 64 &&
+		c.vocab_size == 30522 && c.max_position_embeddings == 512 && c.type_vocab_size == 2 &&
+		c.layer_norm_eps == 1e-12f && c.hidden_act == GK_ACT_GELU, "defaults");
+	json_decref(j);
+	config_case("{\"model_type\":\"bert\",\"hidden_size\":384,\"num_attention_heads\":12,"
+		"\"intermediate_size\":1536,\"num_hidden_layers\":6,\"hidden_act\":\"gelu_new\"}", 0, NULL);
+	config_case("{\"hidden_size\":384,\"num_attention_heads\":10}", GK_EDATA, "not a multiple");
+	config_case("{\"hidden_size\":0}", GK_EDATA, "hidden_size");
+	config_case("{\"hidden_size\":\"384\"}", GK_EDATA, "must be an integer");
+	config_case("{\"num_hidden_layers\":-1}", GK_EDATA, "num_hidden_layers");
+	config_case("{\"vocab_size\":1073741824}", GK_EDATA, "vocab_size");
+	config_case("{\"hidden_size\":4294967296}", GK_EDATA, "hidden_size");
+	config_case("{\"model_type\":\"roberta\"}", GK_EDATA, "supported: bert");
+	config_case("{\"position_embedding_type\":\"relative_key\"}", GK_EDATA, "supported: absolute");
+	config_case("{\"hidden_act\":\"swish\"}", GK_EDATA, "supported: gelu");
+	config_case("{\"layer_norm_eps\":-1}", GK_EDATA, "layer_norm_eps");
+	config_case("{\"layer_norm_eps\":\"x\"}", GK_EDATA, "layer_norm_eps");
+	config_case("[1]", GK_EDATA, "not a JSON object");
+}
+
+int main(void)
+{
+	test_dtype();
+	test_linear();
+	test_attention();
+	test_elementwise();
+	test_parallel();
+	test_pooling();
+	test_config();
+	if (failures)
+		fprintf(stderr, "%d failures\n", failures);
+	else
+		printf("kernels, dtype, pooling, config: all checks passed\n");
+	return failures ? 1 : 0;
+}
