@@ -16,3 +16,5 @@ libcommon_libcommon_a_SOURCES += \
 libcommon_libcommon_a_SOURCES += libcommon/progress.c libcommon/progress.h
 libcommon_libcommon_a_SOURCES += libcommon/filter.c libcommon/filter.h
 libcommon_libcommon_a_SOURCES += libcommon/vecmath.c libcommon/vecmath.h
+libcommon_libcommon_a_SOURCES += libcommon/st_config.c libcommon/st_config.h \
+	libcommon/fd_sniff.c libcommon/fd_sniff.h
