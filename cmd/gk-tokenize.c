@@ -4,6 +4,7 @@
  * gk_input) or gk streams of text records (told apart by the first byte).
  * This file is options, prompt formatting and the record loop.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
