@@ -463,7 +463,10 @@ static int sniff(gk_input *in, gk_error *err)
 	pos = lseek(in->fd, 0, SEEK_CUR);
 	in->seekable = pos >= 0 && fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode);
 	in->archive_base = pos >= 0 ? pos : 0;
-	while (!in->eof && in->end < SNIFF_BYTES) {
+	/* A pipe may bring a line at a time: stop as soon as the bytes are
+	 * clearly text, so an interactive reader gets its first record. */
+	while (!in->eof && in->end < SNIFF_BYTES
+	       && (in->opt.format == GK_INPUT_ARCHIVE || !gk_input_archive_ruled_out(in->buf, in->end))) {
 		long got = fill(in, FIRST_CAP, err);
 
 		if (got < 0)

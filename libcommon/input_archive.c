@@ -57,10 +57,20 @@ bool gk_input_archive_magic(const char *p, size_t n)
 	return false;
 }
 
+bool gk_input_archive_ruled_out(const char *p, size_t n)
+{
+	for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
+		if (magics[i].off == 0 && memcmp(p, magics[i].bytes, n < magics[i].len ? n : magics[i].len) == 0)
+			return false;
+	/* A tar header starts with a 100-byte name: a newline there means
+	 * text (a name with a newline in it is not worth waiting for). */
+	return memchr(p, '\n', n < 100 ? n : 100) != NULL;
+}
+
 /* Where fd was when we started: libarchive's offsets count from there. */
 static off_t base_offset(const gk_input *in)
 {
-	return (off_t)0 + in->archive_base;
+	return (off_t)in->archive_base;
 }
 
 static la_ssize_t cb_read(struct archive *a, void *ctx, const void **out)

@@ -81,6 +81,10 @@ int gk_input_json_record(gk_input *in, const char *line, size_t len, const char 
 /* input_archive.c */
 /* Whether the first n bytes of a file look compressed or archived. */
 bool gk_input_archive_magic(const char *p, size_t n);
+/* Whether n bytes (fewer than magic needs) already show text: no magic
+ * at the start and a newline where tar's header would have a name.  Saves
+ * waiting for more bytes of a slow pipe. */
+bool gk_input_archive_ruled_out(const char *p, size_t n);
 /* Hand fd, with in->head read from it already, to libarchive and read the
  * first header.  0 or a fatal error. */
 int gk_input_archive_open(gk_input *in, gk_error *err);
