@@ -161,9 +161,7 @@ static int next_line(gk_input *in, char **line, size_t *len, gk_error *err)
 
 const char *gk_input_where(gk_input *in)
 {
-	if (in_archive(in) && in->member && in->content == CONTENT_WHOLE)
-		snprintf(in->where, sizeof in->where, "%s: member %s", in->name, in->member);
-	else if (in_archive(in) && in->member && in->line > 0)
+	if (in_archive(in) && in->member && in->line > 0)
 		snprintf(in->where, sizeof in->where, "%s: member %s: line %" PRIu64, in->name,
 			 in->member, in->line);
 	else if (in_archive(in) && in->member)
@@ -601,13 +599,9 @@ static int next_record(gk_input *in, gk_record **rec, gk_error *err)
 			continue;
 		case CONTENT_WHOLE:
 			rc = whole_record(in, rec, err);
-			if (rc != 0) {
-				/* Messages about this record still name the member;
-				 * the next call moves on. */
-				in->whole_done = true;
-				return rc;
-			}
 			in->content = CONTENT_NONE;
+			if (rc != 0)
+				return rc;
 			continue;
 		case CONTENT_LINES:
 		case CONTENT_JSONL:
@@ -645,11 +639,6 @@ int gk_input_next(gk_input *in, gk_record **rec, gk_error *err)
 		if (err)
 			*err = in->fatal_err;
 		return in->fatal;
-	}
-	if (in->whole_done) {
-		/* The last record was a whole member: go on to the next one. */
-		in->whole_done = false;
-		in->content = CONTENT_NONE;
 	}
 	rc = next_record(in, rec, &e);
 	if (rc < 0) {

@@ -53,7 +53,6 @@ struct gk_input {
 
 	/* the current text */
 	int content;           /* enum content */
-	bool whole_done;       /* the last record was the whole member */
 	bool eof;              /* no more bytes after buf[end] */
 	char *buf;             /* (cap) bytes; unread text is buf[start, end) */
 	size_t cap, start, end, scan; /* scan: no LF in buf[start, scan) */
