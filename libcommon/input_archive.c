@@ -172,8 +172,10 @@ int gk_input_archive_open(gk_input *in, gk_error *err)
 	archive_read_support_format_warc(a);
 	archive_read_support_format_xar(a);
 	archive_read_support_format_zip(a);
-	/* raw bids lowest: only what is no archive (a compressed file) gets it. */
+	/* raw bids lowest: only what is no archive (a compressed file) gets it;
+	 * raw does not bid on nothing, so empty takes an empty compressed file. */
 	archive_read_support_format_raw(a);
+	archive_read_support_format_empty(a);
 	archive_read_set_callback_data(a, in);
 	archive_read_set_read_callback(a, cb_read);
 	if (in->seekable)

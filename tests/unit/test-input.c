@@ -630,6 +630,11 @@ static void test_archives(void)
 		CHECK(STR_IS(r.rec[1], "text", "text") && str_is(r.rec[1], "id", msg_of("%s:2", p), strlen(p) + 2));
 	result_free(&r);
 
+	/* An empty compressed file is no records, not an error. */
+	const struct member nothing[] = { { "data", "", 0 }, { NULL, NULL, 0 } };
+	r = read_all(write_archive("empty.gz", ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_GZIP, nothing), NULL);
+	CHECK(r.rc == 0 && r.n == 0);
+
 	/* An archive that ends in the middle of a member.  (libarchive takes a
 	 * plain tar cut inside a header for a complete one: a known gap.) */
 	p = write_archive("cut.tar", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, members);
