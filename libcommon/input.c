@@ -170,6 +170,10 @@ const char *gk_input_where(gk_input *in)
 		snprintf(in->where, sizeof in->where, "%s: line %" PRIu64, in->name, in->line);
 	else
 		snprintf(in->where, sizeof in->where, "%s", in->name);
+	/* A member path may hold any byte; a message stays on one line. */
+	for (char *p = in->where; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return in->where;
 }
 

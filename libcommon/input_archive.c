@@ -132,9 +132,16 @@ static int archive_failure(gk_input *in, const char *what, gk_error *err)
 {
 	const char *msg = archive_error_string(in->ar);
 
+	size_t len;
+
 	if (in->read_errno)
 		return gk_error_set(err, GK_EIO, "read error: %s", strerror(in->read_errno));
-	return gk_error_set(err, GK_EDATA, "%s: %s", what, msg ? msg : "unknown libarchive error");
+	/* Some libarchive messages end in a newline; ours are one line. */
+	msg = msg ? msg : "unknown libarchive error";
+	len = strlen(msg);
+	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		len--;
+	return gk_error_set(err, GK_EDATA, "%s: %.*s", what, (int)len, msg);
 }
 
 static void set_member(gk_input *in, struct archive_entry *entry)

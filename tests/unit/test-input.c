@@ -630,6 +630,11 @@ static void test_archives(void)
 		CHECK(STR_IS(r.rec[1], "text", "text") && str_is(r.rec[1], "id", msg_of("%s:2", p), strlen(p) + 2));
 	result_free(&r);
 
+	/* A member name with a newline in it: the message stays one line. */
+	const struct member odd[] = { { "d/new\nline.txt", "\xff", 0 }, { NULL, NULL, 0 } };
+	r = read_all(write_archive("odd.tar", ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FILTER_NONE, odd), NULL);
+	CHECK(r.rc == GK_EDATA && contains(r.err.msg, "member d/new?line.txt: invalid UTF-8 at byte 1 (0xff)"));
+
 	/* An empty compressed file is no records, not an error. */
 	const struct member nothing[] = { { "data", "", 0 }, { NULL, NULL, 0 } };
 	r = read_all(write_archive("empty.gz", ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_GZIP, nothing), NULL);
