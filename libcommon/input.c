@@ -159,6 +159,15 @@ static int next_line(gk_input *in, char **line, size_t *len, gk_error *err)
 
 /* ---- where ---- */
 
+/* A member path or a bit of a bad line quoted by jansson may hold any
+ * byte; a message stays on one line. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 const char *gk_input_where(gk_input *in)
 {
 	if (in_archive(in) && in->member && in->line > 0)
@@ -170,10 +179,7 @@ const char *gk_input_where(gk_input *in)
 		snprintf(in->where, sizeof in->where, "%s: line %" PRIu64, in->name, in->line);
 	else
 		snprintf(in->where, sizeof in->where, "%s", in->name);
-	/* A member path may hold any byte; a message stays on one line. */
-	for (char *p = in->where; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	one_line(in->where);
 	return in->where;
 }
 
@@ -647,6 +653,7 @@ int gk_input_next(gk_input *in, gk_record **rec, gk_error *err)
 	rc = next_record(in, rec, &e);
 	if (rc < 0) {
 		gk_error_prefix(&e, "%s", gk_input_where(in));
+		one_line(e.msg);
 		if (in->fatal)
 			in->fatal_err = e;
 		if (err)
