@@ -16,6 +16,9 @@
  *   strings, integers, reals, booleans, null, arrays and objects become the
  *   MessagePack values of the same kind).
  * Source fields are renamed, not copied: BEIR's "_id" comes out as "id".
+ * JSON limits: integers must fit int64 (a bigger one is an error, not a
+ * rounded real), values may nest 30 deep (MessagePack readers stop at 32),
+ * duplicate keys are an error, and a line holds exactly one object.
  *
  * How the input is read (format GK_INPUT_AUTO, the default, decides by
  * content, never by file name, so stdin works like a file):

@@ -226,6 +226,16 @@ static void test_plain(void)
 	r = read_all(p, NULL);
 	CHECK(r.rc == GK_EDATA && contains(r.err.msg, msg_of("%s: line 1: invalid JSON at column", p)));
 
+	/* Forced through libarchive, plain text is libarchive's raw data and
+	 * reads the same. */
+	opt.format = GK_INPUT_ARCHIVE;
+	p = WRITE("forced.txt", "one\ntwo\n");
+	r = read_all(p, &opt);
+	CHECK(r.rc == 0 && r.n == 2);
+	if (r.n == 2)
+		CHECK(STR_IS(r.rec[1], "text", "two") && str_is(r.rec[1], "id", msg_of("%s:2", p), strlen(p) + 2));
+	result_free(&r);
+
 	/* An empty file has no records. */
 	p = WRITE("empty.txt", "");
 	r = read_all(p, NULL);
@@ -416,6 +426,10 @@ static void test_errors(void)
 			}
 		}
 	}
+
+	/* Integers beyond int64 are refused rather than rounded. */
+	expect_line_error("bigint.jsonl", "{\"text\": \"t\", \"n\": 18446744073709551615}\n", NULL, 1,
+			  "invalid JSON at column 39: too big integer");
 
 	/* Skipping blank JSON lines and empty texts. */
 	gk_input_options_init(&opt);
