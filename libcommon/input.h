@@ -118,11 +118,13 @@ typedef struct gk_input gk_input;
 /* Defaults: every field as described above. */
 void gk_input_options_init(gk_input_options *opt);
 
-/* Open path ("-" is stdin) and detect its form (the first few KiB are read
- * to sniff it).  opt may be NULL for the defaults; its strings are copied.
- * Returns 0, GK_ENOINPUT (no such file, unreadable, a directory), GK_EIO,
- * GK_EDATA (an archive libarchive rejects at once) or GK_ENOMEM; *out is
- * NULL on error. */
+/* Open path ("-" is stdin) and detect its form: up to 512 bytes are read
+ * to sniff it, fewer when they are clearly text already (a newline and no
+ * magic), so a slow pipe gives its first line at once.  opt may be NULL for
+ * the defaults; its strings are copied.  Returns 0, GK_ENOINPUT (no such
+ * file, unreadable, a directory), GK_EIO, GK_EDATA (an archive libarchive
+ * rejects at once), GK_EUSAGE (an enum option out of range) or GK_ENOMEM;
+ * *out is NULL on error. */
 int gk_input_open(gk_input **out, const char *path, const gk_input_options *opt, gk_error *err);
 
 /* The same on an open file descriptor, which is not closed; name is used in
