@@ -13,7 +13,9 @@ for src in "$top_srcdir"/cmd/gk-*.c; do
 	page="$top_srcdir/man/$prog.1"
 	[ -f "$page" ] || fail "$prog has no man page"
 	# each long option in --help is documented on the page
-	"$prog" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u | while read -r opt; do
+	help=$("$prog" --help) || fail "$prog --help failed"
+	printf '%s\n' "$help" | grep -q "^Usage: $prog " || fail "$prog --help has no usage line"
+	for opt in $(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
 		grep -q -- "Fl \\\\-${opt#--}" "$page" || fail "$page does not document $opt"
 	done
 done
