@@ -152,7 +152,10 @@ int gk_tok_add_added(gk_tokenizer *tok, const char *s, size_t len, const gk_tok_
 		return gk_error_nomem(err);
 	if (rc == 1)
 		return 0; /* HF ignores a second token with the same content */
-	tok->added[tok->n_added++] = *a;
+	tok->added[tok->n_added] = *a;
+	tok->added[tok->n_added].off = off;
+	tok->added[tok->n_added].len = (uint32_t)len;
+	tok->n_added++;
 	/* The added token's text wins for id -> text, as in HF. */
 	tok->id_off[a->id] = off;
 	tok->id_len[a->id] = (uint32_t)len;
@@ -250,14 +253,21 @@ int gk_tok_finish(gk_tokenizer *tok, gk_error *err)
 	gk_tok_buf nb = { 0 };
 	for (size_t i = 0; i < tok->n_added; i++) {
 		const gk_tok_added *a = &tok->added[i];
-		const char *txt = tok->added_map.arena + tok->id_off[a->id];
-		size_t len = tok->id_len[a->id];
+		const char *txt = tok->added_map.arena + a->off;
+		size_t len = a->len;
 		if (!a->normalized) {
 			rc = gk_tok_trie_add(&tok->trie_raw, txt, len, (int32_t)i);
 		} else {
 			rc = gk_tok_normalize(tok, &s, txt, len, &nb, err);
 			if (!rc)
 				rc = gk_tok_trie_add(&tok->trie_norm, nb.p, nb.n, (int32_t)i);
+			uint32_t off;
+			if (!rc && nb.n && (rc = gk_tok_strmap_put(&tok->added_norm, nb.p, nb.n, (int32_t)i, &off)) >= 0) {
+				tok->id_off[a->id] = off;
+				tok->id_len[a->id] = (uint32_t)nb.n;
+				tok->id_from_added[a->id] = 2;
+				rc = 0;
+			}
 		}
 		if (rc)
 			break;
@@ -348,6 +358,7 @@ void gk_tokenizer_free(gk_tokenizer *tok)
 		return;
 	gk_tok_strmap_free(&tok->vocab);
 	gk_tok_strmap_free(&tok->added_map);
+	gk_tok_strmap_free(&tok->added_norm);
 	free(tok->id_off);
 	free(tok->id_len);
 	free(tok->id_from_added);

@@ -98,6 +98,7 @@ typedef enum gk_tok_model_type { GK_TOK_MODEL_WORDPIECE, GK_TOK_MODEL_BPE } gk_t
 /* One entry of an added-token list, as HF's AddedToken. */
 typedef struct gk_tok_added {
 	int32_t id;
+	uint32_t off, len; /* its text in added_map.arena (set by gk_tok_add_added) */
 	bool special, single_word, lstrip, rstrip, normalized;
 } gk_tok_added;
 
@@ -150,7 +151,8 @@ struct gk_tokenizer {
 	/* id -> (offset, length) in vocab.arena or added_map.arena; length
 	 * UINT32_MAX where no token has that id. */
 	uint32_t *id_off, *id_len; /* (n_ids) */
-	uint8_t *id_from_added;    /* (n_ids) 1 when the text is in added_map */
+	uint8_t *id_from_added;    /* (n_ids) where the text is: 0 vocab.arena,
+	                            * 1 added_map.arena, 2 added_norm.arena */
 	uint8_t *id_special;       /* (n_ids) 1 for special added tokens */
 	size_t n_ids;
 
@@ -170,6 +172,8 @@ struct gk_tokenizer {
 	gk_tok_added *added;         /* (n_added) */
 	size_t n_added, cap_added;
 	gk_tok_strmap added_map;     /* text -> index into added[] */
+	gk_tok_strmap added_norm;    /* normalized text of "normalized" added
+	                              * tokens -> index; HF decodes to this text */
 	gk_tok_trie trie_raw, trie_norm;
 
 	gk_tok_normalizer *norm; size_t n_norm;

@@ -108,7 +108,10 @@ const char *gk_tokenizer_token(const gk_tokenizer *tok, int32_t id)
 {
 	if (id < 0 || (size_t)id >= tok->n_ids || tok->id_len[id] == UINT32_MAX)
 		return NULL;
-	const char *arena = tok->id_from_added[id] ? tok->added_map.arena : tok->vocab.arena;
+	uint8_t where = tok->id_from_added[id];
+	const char *arena = where == 2 ? tok->added_norm.arena
+	                    : where == 1 ? tok->added_map.arena
+	                                 : tok->vocab.arena;
 	return arena + tok->id_off[id];
 }
 
