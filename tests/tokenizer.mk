@@ -1,0 +1,9 @@
+# Tokenizer tests: exactness against HuggingFace tokenizers' ids.
+check_PROGRAMS += tests/unit/test-tokenizer
+TESTS += tests/unit/test-tokenizer
+tests_unit_test_tokenizer_SOURCES = tests/unit/test-tokenizer.c tests/unit/tok-test.h
+EXTRA_DIST += tests/data/tokenizers
+check_PROGRAMS += tests/unit/test-tokenizer-vectors
+TESTS += tests/unit/test-tokenizer-vectors
+tests_unit_test_tokenizer_vectors_SOURCES = tests/unit/test-tokenizer-vectors.c tests/unit/tok-test.h
+EXTRA_DIST += tests/tokenizer-vectors
