@@ -55,19 +55,19 @@ cat "$T/corpus.jsonl" | "$dump" - >"$T/pipe.tsv"
 same "$T/pipe.tsv" "$T/corpus.tsv"
 
 # Archives: member debdesc-small/<c>/<id>.txt holds the text and a final
-# newline; with --strip the id is <id> and the text is the corpus text.
+# newline; with --strip-member-path the id is <id> and the text is the corpus text.
 # Titles are JSON-only, so compare id, length and hash, as sets (the
 # archives are in name order, the corpus is not quite).
 cut -f1,3,4 "$T/corpus.tsv" | sort >"$T/want.tsv"
 [ "$(wc -l <"$T/want.tsv")" = 2000 ] || fail "corpus listing has $(wc -l <"$T/want.tsv") lines"
 for a in tar.gz tar.xz zip; do
-	"$dump" --strip "$data/archives/debdesc-small.$a" | cut -f1,3,4 | sort >"$T/got.tsv"
+	"$dump" --strip-member-path "$data/archives/debdesc-small.$a" | cut -f1,3,4 | sort >"$T/got.tsv"
 	same "$T/got.tsv" "$T/want.tsv"
 done
 # Through a pipe (no seeking: libarchive's streaming zip reader) too.
-cat "$data/archives/debdesc-small.zip" | "$dump" --strip - | cut -f1,3,4 | sort >"$T/got.tsv"
+cat "$data/archives/debdesc-small.zip" | "$dump" --strip-member-path - | cut -f1,3,4 | sort >"$T/got.tsv"
 same "$T/got.tsv" "$T/want.tsv"
-# Without --strip the id is the member path as stored.
+# Without --strip-member-path the id is the member path as stored.
 "$dump" "$data/archives/debdesc-small.tar.xz" | head -n 1 | cut -f1 >"$T/first"
 [ "$(cat "$T/first")" = "debdesc-small/2/2048-qt.txt" ] || fail "first member id '$(cat "$T/first")'"
 # One record per line of each member: ids MEMBER:LINE.
@@ -80,11 +80,11 @@ expect_error 65 '^test-input-dump: .*debdesc-small.tar.gz: member debdesc-small/
 # Corrupt archives: cut short, and bytes overwritten in the middle.
 head -c 150000 "$data/archives/debdesc-small.tar.gz" >"$T/short.tar.gz"
 expect_error 65 "^test-input-dump: $T/short.tar.gz: member debdesc-small/.*: corrupt archive: " \
-	"$dump" --strip "$T/short.tar.gz"
+	"$dump" --strip-member-path "$T/short.tar.gz"
 head -c 100000 "$data/archives/debdesc-small.zip" >"$T/broken.zip"
 head -c 5000 /dev/zero >>"$T/broken.zip"
 tail -c +105001 "$data/archives/debdesc-small.zip" >>"$T/broken.zip"
-expect_error 65 "^test-input-dump: $T/broken.zip: " "$dump" --strip "$T/broken.zip"
+expect_error 65 "^test-input-dump: $T/broken.zip: " "$dump" --strip-member-path "$T/broken.zip"
 head -c 100000 "$T/corpus.jsonl.gz" >"$T/short.jsonl.gz"
 expect_error 65 "^test-input-dump: $T/short.jsonl.gz: line [0-9]+: corrupt archive: truncated gzip input$" \
 	"$dump" "$T/short.jsonl.gz"
@@ -101,7 +101,7 @@ for a in tar.gz tar.xz zip; do
 		printf '\336\255\276\357\000\377' |
 			dd of="$T/hit.$a" bs=1 seek=$((i * 245759 % size)) conv=notrunc status=none
 		status=0
-		"$dump" --strip "$T/hit.$a" >/dev/null 2>"$T/err" || status=$?
+		"$dump" --strip-member-path "$T/hit.$a" >/dev/null 2>"$T/err" || status=$?
 		case $status in
 		0) [ ! -s "$T/err" ] || fail "hit.$a ($i): exit 0 with a message";;
 		65) [ "$(wc -l <"$T/err")" = 1 ] || fail "hit.$a ($i): $(cat "$T/err")";;

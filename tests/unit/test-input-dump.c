@@ -4,16 +4,14 @@
  * the listing tests/input-debdesc-golden.py makes with Python.  A helper of
  * tests/input-debdesc.sh, not a test by itself and not a user tool.
  *
- * Usage: test-input-dump [--strip] [--member-lines] [--format F] [--utf8 U]
- *                        [--empty E] [--max-line N] FILE
+ * Usage: test-input-dump [input options of input_cli.h] FILE
  * Exits with the error's sysexits status, the message on stderr.
  */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "input.h"
+#include "input_cli.h"
 
 static uint64_t fnv1a64(const char *s, size_t n)
 {
@@ -27,12 +25,7 @@ static uint64_t fnv1a64(const char *s, size_t n)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "strip", no_argument, NULL, 's' },
-		{ "member-lines", no_argument, NULL, 'l' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "utf8", required_argument, NULL, 'u' },
-		{ "empty", required_argument, NULL, 'e' },
-		{ "max-line", required_argument, NULL, 'm' },
+		GK_INPUT_CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	gk_input_options opt;
@@ -43,14 +36,10 @@ int main(int argc, char **argv)
 
 	gk_input_options_init(&opt);
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': opt.strip_member_path = true; break;
-		case 'l': opt.member_lines = true; break;
-		case 'f': opt.format = gk_input_format_parse(optarg); break;
-		case 'u': opt.invalid_utf8 = gk_input_utf8_parse(optarg); break;
-		case 'e': opt.empty = gk_input_empty_parse(optarg); break;
-		case 'm': opt.max_line = strtoull(optarg, NULL, 10); break;
-		default: return 64;
+		if (gk_input_cli_option(&opt, c, optarg, &err) != 1) {
+			fprintf(stderr, "test-input-dump: %s\n%s", err.code ? err.msg : "unknown option",
+				GK_INPUT_CLI_HELP);
+			return 64;
 		}
 	}
 	if (optind + 1 != argc) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "input_cli.h"
 #include "utf8.h"
 #include "test-input-utf8.h"
 
@@ -678,6 +679,23 @@ static void test_options(void)
 	opt.format = 42;
 	CHECK(gk_input_open(&in, WRITE("opt.txt", "a\n"), &opt, &err) == GK_EUSAGE && in == NULL);
 	gk_input_close(NULL);
+
+	/* The shared command-line options. */
+	gk_input_options_init(&opt);
+	CHECK(gk_input_cli_option(&opt, GK_INPUT_OPT_FORMAT, "jsonl", &err) == 1 && opt.format == GK_INPUT_JSONL);
+	CHECK(gk_input_cli_option(&opt, GK_INPUT_OPT_EMPTY, "skip", &err) == 1 && opt.empty == GK_INPUT_EMPTY_SKIP);
+	CHECK(gk_input_cli_option(&opt, GK_INPUT_OPT_ID_FIELD, "doc", &err) == 1 && strcmp(opt.id_field, "doc") == 0);
+	CHECK(gk_input_cli_option(&opt, GK_INPUT_OPT_STRIP_MEMBER_PATH, NULL, &err) == 1 && opt.strip_member_path);
+	CHECK(gk_input_cli_option(&opt, GK_INPUT_OPT_MAX_LINE, "4096", &err) == 1 && opt.max_line == 4096);
+	CHECK(gk_input_cli_option(&opt, 'k', "x", &err) == 0);
+	CHECK(gk_input_cli_option(&opt, GK_INPUT_OPT_FORMAT, "tar", &err) == GK_EUSAGE
+	      && contains(err.msg, "--format: 'tar' is not one of auto, lines, jsonl, archive"));
+	CHECK(gk_input_cli_option(&opt, GK_INPUT_OPT_INVALID_UTF8, "ignore", &err) == GK_EUSAGE
+	      && contains(err.msg, "--invalid-utf8: 'ignore'"));
+	CHECK(gk_input_cli_option(&opt, GK_INPUT_OPT_MAX_LINE, "-1", &err) == GK_EUSAGE
+	      && contains(err.msg, "--max-line: '-1' is not a size"));
+	CHECK(gk_input_cli_option(&opt, GK_INPUT_OPT_MAX_LINE, "12k", &err) == GK_EUSAGE);
+	CHECK(opt.max_line == 4096 && opt.format == GK_INPUT_JSONL);
 }
 
 int main(void)
