@@ -15,7 +15,9 @@
 #include "cli.h"
 #include "fd_sniff.h"
 #include "input.h"
+#include "input_cli.h"
 #include "json_util.h"
+#include "progress.h"
 #include "st_config.h"
 #include "stream.h"
 #include "tokenizer.h"
@@ -38,19 +40,14 @@ static void usage(void)
 	       "                           (default \"search result\")\n"
 	       "      --pair-field F       encode the pair (text, F) for a cross-encoder\n"
 	       "      --no-text            drop the text from the output records\n"
-	       "      --input-format F     auto (default), lines, jsonl or archive\n"
-	       "      --text-field F       JSON field of the text (default \"text\")\n"
-	       "      --id-field F         JSON field of the id (default \"_id\", then \"id\")\n"
-	       "      --title-field F      JSON field of the title (default \"title\")\n"
-	       "      --lines              archives: each line of a member is a record\n"
-	       "      --strip-path         archives: ids without directory and extension\n"
-	       "      --invalid MODE       invalid UTF-8: error (default) or replace\n"
-	       "      --empty MODE         empty texts: error (default), skip or keep\n"
 	       "      --progress           report progress on stderr even when not a terminal\n"
 	       "      --help               show this help and exit\n"
 	       "      --version            show the version and exit\n"
 	       "\n"
-	       "Writes a tokens stream.  See gk-tokenize(1).\n", gk_cli_progname());
+	       GK_INPUT_CLI_HELP
+	       "\n"
+	       "Inputs may also be gk streams of text records.  Writes a tokens stream.\n"
+	       "See gk-tokenize(1).\n", gk_cli_progname());
 	exit(0);
 }
 
@@ -213,8 +210,7 @@ int main(int argc, char **argv)
 {
 	enum {
 		OPT_NO_SPECIAL = GK_OPT_FIRST_PRIVATE, OPT_PREFIX, OPT_GECKO, OPT_TASK, OPT_PAIR,
-		OPT_NO_TEXT, OPT_INPUT_FORMAT, OPT_TEXT_FIELD, OPT_ID_FIELD, OPT_TITLE_FIELD,
-		OPT_LINES, OPT_STRIP, OPT_INVALID, OPT_EMPTY,
+		OPT_NO_TEXT,
 	};
 	static const struct option options[] = {
 		{ "model", required_argument, NULL, 'm' },
@@ -226,14 +222,7 @@ int main(int argc, char **argv)
 		{ "task", required_argument, NULL, OPT_TASK },
 		{ "pair-field", required_argument, NULL, OPT_PAIR },
 		{ "no-text", no_argument, NULL, OPT_NO_TEXT },
-		{ "input-format", required_argument, NULL, OPT_INPUT_FORMAT },
-		{ "text-field", required_argument, NULL, OPT_TEXT_FIELD },
-		{ "id-field", required_argument, NULL, OPT_ID_FIELD },
-		{ "title-field", required_argument, NULL, OPT_TITLE_FIELD },
-		{ "lines", no_argument, NULL, OPT_LINES },
-		{ "strip-path", no_argument, NULL, OPT_STRIP },
-		{ "invalid", required_argument, NULL, OPT_INVALID },
-		{ "empty", required_argument, NULL, OPT_EMPTY },
+		GK_INPUT_CLI_OPTIONS,
 		{ "progress", no_argument, NULL, GK_OPT_PROGRESS },
 		GK_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -278,30 +267,14 @@ int main(int argc, char **argv)
 		case OPT_TASK: st.task = optarg; break;
 		case OPT_PAIR: st.pair_field = optarg; break;
 		case OPT_NO_TEXT: st.drop_text = true; break;
-		case OPT_INPUT_FORMAT:
-			if ((v = gk_input_format_parse(optarg)) < 0)
-				return gk_cli_usage_error("--input-format: '%s' is not auto, lines, jsonl or archive", optarg);
-			in_opt.format = v;
-			break;
-		case OPT_TEXT_FIELD: in_opt.text_field = optarg; break;
-		case OPT_ID_FIELD: in_opt.id_field = optarg; break;
-		case OPT_TITLE_FIELD: in_opt.title_field = optarg; break;
-		case OPT_LINES: in_opt.member_lines = true; break;
-		case OPT_STRIP: in_opt.strip_member_path = true; break;
-		case OPT_INVALID:
-			if ((v = gk_input_utf8_parse(optarg)) < 0)
-				return gk_cli_usage_error("--invalid: '%s' is neither error nor replace", optarg);
-			in_opt.invalid_utf8 = v;
-			break;
-		case OPT_EMPTY:
-			if ((v = gk_input_empty_parse(optarg)) < 0)
-				return gk_cli_usage_error("--empty: '%s' is not error, skip or keep", optarg);
-			in_opt.empty = v;
-			break;
 		case GK_OPT_PROGRESS: progress = true; break;
 		case GK_OPT_HELP: usage(); break;
 		case GK_OPT_VERSION: return gk_cli_version();
-		default: return gk_cli_try_help();
+		default:
+			if ((v = gk_input_cli_option(&in_opt, c, optarg, &err)) < 0)
+				return gk_cli_usage_error("%s", err.msg);
+			if (v == 0)
+				return gk_cli_try_help();
 		}
 	}
 	if (!model_dir)

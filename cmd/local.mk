@@ -6,3 +6,5 @@ cmd_gk_truncate_SOURCES = cmd/gk-truncate.c
 bin_PROGRAMS += cmd/gk-encode cmd/gk-pool
 cmd_gk_encode_SOURCES = cmd/gk-encode.c
 cmd_gk_pool_SOURCES = cmd/gk-pool.c
+bin_PROGRAMS += cmd/gk-tokenize
+cmd_gk_tokenize_SOURCES = cmd/gk-tokenize.c
