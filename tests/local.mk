@@ -19,3 +19,5 @@ check_PROGRAMS += tests/unit/compare-vectors
 tests_unit_compare_vectors_SOURCES = tests/unit/compare-vectors.c
 TESTS += tests/pipeline-bert.sh
 EXTRA_DIST += tests/pipeline-bert.sh
+TESTS += tests/tokenize.sh
+EXTRA_DIST += tests/tokenize.sh tests/reference/hf-tokenize.js tests/golden/tokenize
