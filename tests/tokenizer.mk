@@ -7,3 +7,6 @@ check_PROGRAMS += tests/unit/test-tokenizer-vectors
 TESTS += tests/unit/test-tokenizer-vectors
 tests_unit_test_tokenizer_vectors_SOURCES = tests/unit/test-tokenizer-vectors.c tests/unit/tok-test.h
 EXTRA_DIST += tests/tokenizer-vectors
+check_PROGRAMS += tests/unit/test-tokenizer-errors
+TESTS += tests/unit/test-tokenizer-errors
+tests_unit_test_tokenizer_errors_SOURCES = tests/unit/test-tokenizer-errors.c tests/unit/tok-test.h
