@@ -10,3 +10,6 @@ EXTRA_DIST += tests/tokenizer-vectors
 check_PROGRAMS += tests/unit/test-tokenizer-errors
 TESTS += tests/unit/test-tokenizer-errors
 tests_unit_test_tokenizer_errors_SOURCES = tests/unit/test-tokenizer-errors.c tests/unit/tok-test.h
+check_PROGRAMS += tests/unit/test-tokenizer-threads
+TESTS += tests/unit/test-tokenizer-threads
+tests_unit_test_tokenizer_threads_SOURCES = tests/unit/test-tokenizer-threads.c tests/unit/tok-test.h
