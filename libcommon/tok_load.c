@@ -182,11 +182,14 @@ static int load_vocab_txt(gk_tokenizer *tok, const char *path, json_t *cfg, gk_e
 	pad = pad ? pad : "[PAD]";
 	mask = mask ? mask : "[MASK]";
 	tok->model = GK_TOK_MODEL_WORDPIECE;
+	if ((rc = gk_tok_set_unk(tok, unk, err)))
+		return gk_error_prefix(err, "%s", path);
 	if (!(tok->cont_prefix = strdup("##")) || !(dec.a = strdup("##")))
 		return gk_error_nomem(err);
-	if ((rc = gk_tok_set_unk(tok, unk, err)) || (rc = gk_tok_push_norm(tok, &nz, err)) ||
-	    (rc = gk_tok_push_pre(tok, &pre, err)) || (rc = gk_tok_push_dec(tok, &dec, err)))
-		return gk_error_prefix(err, "%s", path);
+	/* The push functions own what they are given, also on failure. */
+	if ((rc = gk_tok_push_dec(tok, &dec, err)) || (rc = gk_tok_push_norm(tok, &nz, err)) ||
+	    (rc = gk_tok_push_pre(tok, &pre, err)))
+		return rc;
 	/* The special tokens BertTokenizerFast declares, in id order. */
 	const char *specials[] = { pad, unk, cls, sep, mask };
 	for (int i = 0; i < 5; i++)
