@@ -13,3 +13,7 @@ tests_unit_test_tokenizer_errors_SOURCES = tests/unit/test-tokenizer-errors.c te
 check_PROGRAMS += tests/unit/test-tokenizer-threads
 TESTS += tests/unit/test-tokenizer-threads
 tests_unit_test_tokenizer_threads_SOURCES = tests/unit/test-tokenizer-threads.c tests/unit/tok-test.h
+# A micro-benchmark, built on demand: make bench/tok-bench
+EXTRA_PROGRAMS = bench/tok-bench
+bench_tok_bench_SOURCES = bench/tok-bench.c
+CLEANFILES += bench/tok-bench
