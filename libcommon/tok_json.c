@@ -375,15 +375,13 @@ static int load_decoder(gk_tokenizer *tok, json_t *o, const char *path, gk_error
 }
 
 /* A special token given as [text, id] (Bert/Roberta processors). */
-static int special_pair(gk_tokenizer *tok, json_t *o, const char *key, int32_t *id,
-                        const char *path, gk_error *err)
+static int special_pair(json_t *o, const char *key, int32_t *id, const char *path, gk_error *err)
 {
 	json_t *x = json_object_get(o, key);
 	json_t *v = json_array_get(x, 1);
 	if (!json_is_array(x) || !json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) >= GK_TOK_MAX_ID)
 		return gk_error_set(err, GK_EDATA, "%s.%s: expected [token, id]", path, key);
-	(void)tok;
 	*id = (int32_t)json_integer_value(v);
 	return 0;
 }
@@ -475,8 +473,8 @@ static int load_post(gk_tokenizer *tok, json_t *o, const char *path, gk_error *e
 	bool roberta = strcmp(t, "RobertaProcessing") == 0;
 	if (!roberta && strcmp(t, "BertProcessing") != 0)
 		return gk_error_set(err, GK_EDATA, "%s: post-processor type \"%s\" is not supported", path, t);
-	if ((rc = special_pair(tok, o, "cls", &cls, path, err)) ||
-	    (rc = special_pair(tok, o, "sep", &sep, path, err)))
+	if ((rc = special_pair(o, "cls", &cls, path, err)) ||
+	    (rc = special_pair(o, "sep", &sep, path, err)))
 		return rc;
 	return gk_tok_set_bert_post(tok, cls, sep, roberta, err);
 }

@@ -182,11 +182,14 @@ static int load_vocab_txt(gk_tokenizer *tok, const char *path, json_t *cfg, gk_e
 	pad = pad ? pad : "[PAD]";
 	mask = mask ? mask : "[MASK]";
 	tok->model = GK_TOK_MODEL_WORDPIECE;
+	if ((rc = gk_tok_set_unk(tok, unk, err)))
+		return gk_error_prefix(err, "%s", path);
 	if (!(tok->cont_prefix = strdup("##")) || !(dec.a = strdup("##")))
 		return gk_error_nomem(err);
-	if ((rc = gk_tok_set_unk(tok, unk, err)) || (rc = gk_tok_push_norm(tok, &nz, err)) ||
-	    (rc = gk_tok_push_pre(tok, &pre, err)) || (rc = gk_tok_push_dec(tok, &dec, err)))
-		return gk_error_prefix(err, "%s", path);
+	/* The push functions own what they are given, also on failure. */
+	if ((rc = gk_tok_push_dec(tok, &dec, err)) || (rc = gk_tok_push_norm(tok, &nz, err)) ||
+	    (rc = gk_tok_push_pre(tok, &pre, err)))
+		return rc;
 	/* The special tokens BertTokenizerFast declares, in id order. */
 	const char *specials[] = { pad, unk, cls, sep, mask };
 	for (int i = 0; i < 5; i++)
@@ -200,10 +203,8 @@ static int load_vocab_txt(gk_tokenizer *tok, const char *path, json_t *cfg, gk_e
 	return gk_tok_set_bert_post(tok, icls, isep, false, err);
 }
 
-static int finish_load(gk_tokenizer *tok, const char *dir, const char *name, json_t *cfg,
-                       gk_error *err)
+static int finish_load(gk_tokenizer *tok, const char *name, json_t *cfg, gk_error *err)
 {
-	(void)dir;
 	int rc = gk_tok_finish(tok, err);
 	if (rc)
 		return gk_error_prefix(err, "%s", name);
@@ -222,7 +223,7 @@ int gk_tokenizer_load_json(gk_tokenizer **out, const char *json, size_t len, con
 	if (rc)
 		rc = gk_error_prefix(err, "%s", name);
 	else
-		rc = finish_load(tok, NULL, name, NULL, err);
+		rc = finish_load(tok, name, NULL, err);
 	if (rc) {
 		gk_tokenizer_free(tok);
 		return rc;
@@ -295,7 +296,7 @@ int gk_tokenizer_load(gk_tokenizer **out, const char *path, gk_error *err)
 		}
 	}
 	if (!rc)
-		rc = finish_load(tok, dir, file, cfg, err);
+		rc = finish_load(tok, file, cfg, err);
 out:
 	json_decref(cfg);
 	free(dir);

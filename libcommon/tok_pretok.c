@@ -81,6 +81,7 @@ int gk_tok_pattern_init(gk_tok_pattern *p, const char *s, size_t len, bool regex
 	int rc = translate(s, len, &t, err);
 	if (rc) {
 		gk_tok_buf_free(&t);
+		gk_tok_pattern_free(p);
 		return rc;
 	}
 	int code;
@@ -90,8 +91,9 @@ int gk_tok_pattern_init(gk_tok_pattern *p, const char *s, size_t len, bool regex
 	if (!p->re) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(code, msg, sizeof msg);
-		return gk_error_set(err, GK_EDATA, "regex '%.*s': %s", (int)(len > 200 ? 200 : len), s,
-		                    (char *)msg);
+		gk_error_set(err, GK_EDATA, "regex '%.*s': %s", (int)(len > 200 ? 200 : len), s, (char *)msg);
+		gk_tok_pattern_free(p);
+		return GK_EDATA;
 	}
 	/* JIT makes the GPT-2 style patterns several times faster; without
 	 * it pcre2_match still works. */

@@ -23,11 +23,13 @@ function baseJson(name) {
 const variants = JSON.parse(fs.readFileSync(path.join(here, 'variants.json'), 'utf8'));
 const bases = ['bert-bge', 'gpt-2', 'llama-spm', 'gemma3', 'qwen3'];
 
-// Apply a variant the way tests/unit/test-tokenizer-vectors.c does.
+// Apply a variant (replace top-level parts, append added tokens, set model
+// fields) the way tests/unit/test-tokenizer-vectors.c does.
 function variantJson(v) {
   const j = baseJson(v.base);
   for (const [k, val] of Object.entries(v.set || {})) j[k] = val;
   for (const t of v.append_added_tokens || []) j.added_tokens.push(t);
+  for (const [k, val] of Object.entries(v.model_set || {})) j.model[k] = val;
   return j;
 }
 

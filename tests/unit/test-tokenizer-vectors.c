@@ -4,7 +4,7 @@
  * vectors.jsonl.xz made by HuggingFace tokenizers (make-vectors.js there).
  * Variant tokenizers are built from a base tokenizer.json exactly as that
  * script builds them (variants.json: replace top-level parts, append added
- * tokens).
+ * tokens, set model fields).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -60,6 +60,8 @@ static loaded *get(const char *name)
 		size_t i;
 		json_array_foreach(json_object_get(v, "append_added_tokens"), i, x)
 			json_array_append(json_object_get(j, "added_tokens"), x);
+		json_object_foreach(json_object_get(v, "model_set"), k, x)
+			json_object_set(json_object_get(j, "model"), k, x);
 	}
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
