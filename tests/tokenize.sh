@@ -61,6 +61,10 @@ sed 's/^{"_id":/{"id":/' "$queries" | gk-cat --encode --type queries | gk-tokeni
 # --no-text drops the text, nothing else
 gk-tokenize -m "$m" --no-text "$queries" | gk-cat | head -1 | grep -q '^{"id":"q00012","ids":\[101,' || fail "--no-text"
 
+# gk-cat --decode shows ids back as text, as HF's decode does for BERT
+echo 'Hello, World! Ünïcode' | gk-tokenize -m "$m" | gk-cat -d "$m" \
+	| grep -q '"decoded":"\[CLS\] hello, world! unicode \[SEP\]"' || fail "gk-cat --decode"
+
 # bad input
 printf 'good line\nbad \377 line\n' >"$T/bad.txt"
 expect_error 65 "^gk-tokenize: .*bad.txt: line 2: .*UTF-8" gk-tokenize -m "$m" "$T/bad.txt"
