@@ -17,4 +17,4 @@ tests_unit_test_tokenizer_threads_SOURCES = tests/unit/test-tokenizer-threads.c 
 EXTRA_PROGRAMS = bench/tok-bench
 bench_tok_bench_SOURCES = bench/tok-bench.c
 CLEANFILES += bench/tok-bench
-EXTRA_DIST += bench/tok-results.md bench/tok-bench-hf.js
+EXTRA_DIST += bench/RESULTS.md bench/tok-bench-hf.js bench/tokenize.sh
