@@ -21,3 +21,5 @@ TESTS += tests/pipeline-bert.sh
 EXTRA_DIST += tests/pipeline-bert.sh
 TESTS += tests/tokenize.sh
 EXTRA_DIST += tests/tokenize.sh tests/reference/hf-tokenize.js tests/golden/tokenize
+TESTS += tests/man-examples.sh
+EXTRA_DIST += tests/man-examples.sh

@@ -1,0 +1,46 @@
+#!/bin/sh
+# The EXAMPLES of every man page run: each line starting with "$ " (with
+# its "\e" continuation lines) is a shell command, run in a fresh directory
+# holding what the examples name: model/ (a generated model of
+# all-MiniLM-L6-v2's shape), corpus.jsonl and queries.jsonl (20 records of
+# the sample), corpus.tar.gz, tokens.gk, hidden.gk and corpus.gk (the sample
+# through each stage).  Every command must exit 0.
+. "$top_srcdir/tests/setup.sh"
+src="$data/models-src/bert"
+base="$T/base"
+mkdir -p "$base/vocab"
+cp "$src/vocab.txt" "$src/tokenizer_config.json" "$base/vocab/"
+xz -dc "$src/tokenizer.json.xz" >"$base/vocab/tokenizer.json"
+"$top_builddir/tests/gen-model" --shape minilm --seed 7 --pooling mean --normalize \
+	--vocab-from "$base/vocab" "$base/model" >/dev/null
+rm -rf "$base/vocab"
+xz -dc "$data/debdesc-small/corpus.jsonl.xz" | head -20 >"$base/corpus.jsonl"
+head -20 "$data/debdesc-small/queries.jsonl" >"$base/queries.jsonl"
+cp "$data/archives/debdesc-small.tar.gz" "$base/corpus.tar.gz"
+gk-tokenize -m "$base/model" "$base/corpus.jsonl" >"$base/tokens.gk"
+gk-encode -m "$base/model" "$base/tokens.gk" >"$base/hidden.gk"
+gk-pool -m "$base/model" "$base/hidden.gk" >"$base/corpus.gk"
+ln -s "$top_srcdir/tests" "$base/tests"
+
+n=0
+for page in "$top_srcdir"/man/*.[0-9]; do
+	# the commands of the EXAMPLES section, one per line, continuations joined
+	awk '
+		/^\.Sh / { in_ex = ($2 == "EXAMPLES") ; next }
+		!in_ex { next }
+		{ sub(/^\.Dl /, "") }
+		cont { line = line "\n" $0 }
+		!cont && /^\$ / { line = substr($0, 3) }
+		(cont || /^\$ /) {
+			cont = /\\e$/
+			if (!cont) { print line; line = "" }
+		}
+	' "$page" | sed 's/\\e$/\\/; s/\\en/\\n/g; s/\\(aq/'"'"'/g' >"$T/examples.sh"
+	[ -s "$T/examples.sh" ] || continue
+	rm -rf "$T/run" && cp -r "$base" "$T/run"
+	(cd "$T/run" && sh -e "$T/examples.sh" >"$T/out" 2>"$T/err") \
+		|| fail "$(basename "$page"): an example failed: $(cat "$T/err") in: $(cat "$T/examples.sh")"
+	n=$((n + $(grep -c . "$T/examples.sh")))
+done
+[ "$n" -ge 10 ] || fail "only $n example commands found"
+echo "man examples: $n commands ran"
