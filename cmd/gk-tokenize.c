@@ -38,7 +38,7 @@ static void usage(void)
 	       "                           document (\"title: TITLE | text: TEXT\")\n"
 	       "      --task TASK          the task for --gecko query when a record has none\n"
 	       "                           (default \"search result\")\n"
-	       "      --pair-field F       encode the pair (text, F) for a cross-encoder\n"
+	       "      --pair FIELD         encode the pair (text, FIELD) for a cross-encoder\n"
 	       "      --no-text            drop the text from the output records\n"
 	       "      --progress           report progress on stderr even when not a terminal\n"
 	       "      --help               show this help and exit\n"
@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
 		{ "gecko", required_argument, NULL, OPT_GECKO },
 		{ "task", required_argument, NULL, OPT_TASK },
-		{ "pair-field", required_argument, NULL, OPT_PAIR },
+		{ "pair", required_argument, NULL, OPT_PAIR },
 		{ "no-text", no_argument, NULL, OPT_NO_TEXT },
 		GK_INPUT_CLI_OPTIONS,
 		{ "progress", no_argument, NULL, GK_OPT_PROGRESS },

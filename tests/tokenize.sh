@@ -61,6 +61,11 @@ sed 's/^{"_id":/{"id":/' "$queries" | gk-cat --encode --type queries | gk-tokeni
 # --no-text drops the text, nothing else
 gk-tokenize -m "$m" --no-text "$queries" | gk-cat | head -1 | grep -q '^{"id":"q00012","ids":\[101,' || fail "--no-text"
 
+# pairs for cross-encoders: [CLS] text [SEP] pair [SEP], type ids 0 then 1
+printf '{"id":"p","text":"hello world","query":"hi"}\n' | gk-tokenize -m "$m" --pair query | gk-cat >"$T/pair.json"
+grep -q '"ids":\[101,7592,2088,102,7632,102\],"type_ids":\[0,0,0,0,1,1\]' "$T/pair.json" || fail "pair: $(cat "$T/pair.json")"
+expect_error 65 "record|line 1: no \"query\" string for the pair" sh -c "printf '{\"id\":\"p\",\"text\":\"x\"}\n' | gk-tokenize -m '$m' --pair query"
+
 # gk-cat --decode shows ids back as text, as HF's decode does for BERT
 echo 'Hello, World! Ünïcode' | gk-tokenize -m "$m" | gk-cat -d "$m" \
 	| grep -q '"decoded":"\[CLS\] hello, world! unicode \[SEP\]"' || fail "gk-cat --decode"
