@@ -23,3 +23,5 @@ TESTS += tests/tokenize.sh
 EXTRA_DIST += tests/tokenize.sh tests/reference/hf-tokenize.js tests/golden/tokenize
 TESTS += tests/man-examples.sh
 EXTRA_DIST += tests/man-examples.sh
+TESTS += tests/get-model.sh
+EXTRA_DIST += tests/get-model.sh tests/hub-server.py examples/get-model.sh examples/sample.sh
