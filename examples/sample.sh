@@ -21,13 +21,7 @@ if [ -z "$model" ]; then
 	echo "sample: no GK_MODEL given: generating a model with RANDOM weights (all-MiniLM-L6-v2's"
 	echo "sample: shape and real vocabulary) in $model. Its embeddings, and any neighbours"
 	echo "sample: found with them, are MEANINGLESS; they show the pipeline and its speed only."
-	[ -x "$top/tests/gen-model" ] || make -s -C "$top" tests/gen-model
-	src="$top/tests/data/models-src/bert"
-	mkdir -p "$out/vocab"
-	cp "$src/vocab.txt" "$src/tokenizer_config.json" "$out/vocab/"
-	xz -dc "$src/tokenizer.json.xz" >"$out/vocab/tokenizer.json"
-	"$top/tests/gen-model" --shape minilm --seed 1 --pooling mean --normalize \
-		--vocab-from "$out/vocab" "$model" >/dev/null
+	"$top/tests/make-model.sh" "$model" --shape minilm --seed 1 --pooling mean --normalize
 fi
 
 embed() {  # INPUT OUTPUT: text in, 256-dimensional unit vectors out

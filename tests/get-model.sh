@@ -5,15 +5,9 @@
 # repository is an error.
 . "$top_srcdir/tests/setup.sh"
 command -v python3 >/dev/null && command -v curl >/dev/null || { echo "needs python3 and curl" >&2; exit 77; }
-src="$data/models-src/bert"
-mkdir -p "$T/vocab"
-cp "$src/vocab.txt" "$src/tokenizer_config.json" "$T/vocab/"
-xz -dc "$src/tokenizer.json.xz" >"$T/vocab/tokenizer.json"
 repo=org/tiny-model
 served="$T/hub/$repo/resolve/main"
-mkdir -p "$(dirname "$served")"
-"$top_builddir/tests/gen-model" --shape tiny --seed 3 --pooling cls --dense 24:tanh --normalize --shards 2 \
-	--vocab-from "$T/vocab" "$served" >/dev/null
+make_model "$served" --shape tiny --seed 3 --pooling cls --dense 24:tanh --normalize --shards 2
 python3 "$top_srcdir/tests/hub-server.py" "$T/hub" >"$T/port" &
 server=$!
 trap 'kill $server 2>/dev/null; rc=$?; exit' EXIT

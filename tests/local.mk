@@ -9,7 +9,7 @@ tests_unit_test_stream_SOURCES = tests/unit/test-stream.c tests/unit/check.h
 TESTS += tests/unit/test-stream
 
 TESTS += tests/cat-golden.sh tests/cat-errors.sh
-EXTRA_DIST += tests/setup.sh tests/cat-golden.sh tests/cat-errors.sh \
+EXTRA_DIST += tests/setup.sh tests/make-model.sh tests/cat-golden.sh tests/cat-errors.sh \
 	tests/golden/cat
 TESTS += tests/man-lint.sh
 EXTRA_DIST += tests/man-lint.sh

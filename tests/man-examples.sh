@@ -6,14 +6,8 @@
 # the sample), corpus.tar.gz, tokens.gk, hidden.gk and corpus.gk (the sample
 # through each stage).  Every command must exit 0.
 . "$top_srcdir/tests/setup.sh"
-src="$data/models-src/bert"
 base="$T/base"
-mkdir -p "$base/vocab"
-cp "$src/vocab.txt" "$src/tokenizer_config.json" "$base/vocab/"
-xz -dc "$src/tokenizer.json.xz" >"$base/vocab/tokenizer.json"
-"$top_builddir/tests/gen-model" --shape minilm --seed 7 --pooling mean --normalize \
-	--vocab-from "$base/vocab" "$base/model" >/dev/null
-rm -rf "$base/vocab"
+make_model "$base/model" --shape minilm --seed 7 --pooling mean --normalize
 xz -dc "$data/debdesc-small/corpus.jsonl.xz" | head -20 >"$base/corpus.jsonl"
 head -20 "$data/debdesc-small/queries.jsonl" >"$base/queries.jsonl"
 cp "$data/archives/debdesc-small.tar.gz" "$base/corpus.tar.gz"

@@ -5,14 +5,9 @@
 . "$top_srcdir/tests/setup.sh"
 seqs="$golden/sequences.jsonl"
 compare="$top_builddir/tests/unit/compare-vectors"
-make_model() {  # NAME: generate the model of tests/golden/models.txt line NAME into $T/NAME
-	args=$(grep "^$1 " "$golden/models.txt" | cut -d' ' -f2-)
-	mkdir -p "$T/tok"
-	src="$data/models-src/bert"
-	cp "$src/vocab.txt" "$src/tokenizer_config.json" "$T/tok/"
-	[ -f "$T/tok/tokenizer.json" ] || xz -dc "$src/tokenizer.json.xz" >"$T/tok/tokenizer.json"
-	# shellcheck disable=SC2086
-	"$top_builddir/tests/gen-model" $args --vocab-from "$T/tok" "$T/$1" >/dev/null
+golden_model() {  # NAME: generate the model of tests/golden/models.txt line NAME into $T/NAME
+	# shellcheck disable=SC2046
+	make_model "$T/$1" $(grep "^$1 " "$golden/models.txt" | cut -d' ' -f2-)
 }
 # tokens.gk: the sequences a golden file covers (its "sequences", 0..N-1)
 tokens_for() {
@@ -22,7 +17,7 @@ tokens_for() {
 tokens_for tiny-f32
 
 # tiny-f32 has no Dense layer: each pooling mode against the reference
-make_model tiny-f32
+golden_model tiny-f32
 gk-encode -m "$T/tiny-f32" -j 2 "$T/tokens.gk" >"$T/hidden.gk"
 for mode in mean cls max mean_sqrt_len lasttoken; do
 	gk-pool -p "$mode" --no-normalize "$T/hidden.gk" | gk-cat >"$T/$mode.jsonl"
@@ -42,7 +37,7 @@ printf '}}\n' >>"$T/batched.json"
 
 # the models' own sentence-transformers pipelines (Dense, Normalize, f16/bf16, shards)
 for name in tiny-f16 tiny-bf16 minilm-f32; do
-	make_model "$name"
+	golden_model "$name"
 	tokens_for "$name"
 	gk-encode -m "$T/$name" "$T/tokens.gk" | gk-pool -m "$T/$name" | gk-cat >"$T/$name.jsonl"
 	"$compare" "$golden/$name.json" pipeline "$T/$name.jsonl" 1e-4 || fail "$name pipeline"

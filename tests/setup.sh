@@ -28,6 +28,12 @@ expect_error() {
 	grep -Eq -- "$pattern" "$T/stderr" || fail "$*: stderr '$(cat "$T/stderr")' does not match '$pattern'"
 }
 
+# make_model DIR [gen-model options]: a random-weight BERT model with the
+# real bert-base-uncased tokenizer (see tests/make-model.sh)
+make_model() {
+	sh "$top_srcdir/tests/make-model.sh" "$@"
+}
+
 # bytes HEX: write the bytes spelt in hex (perl is in every Debian).
 bytes() {
 	perl -e 'print pack("H*", $ARGV[0])' "$1"

@@ -4,11 +4,8 @@
 # from JSON lines, from each archive form and from a stream on a pipe;
 # prompts and Gecko's query format; bad input.
 . "$top_srcdir/tests/setup.sh"
-src="$data/models-src/bert"
 m="$T/model"
-mkdir -p "$m"
-cp "$src/vocab.txt" "$src/tokenizer_config.json" "$m/"
-xz -dc "$src/tokenizer.json.xz" >"$m/tokenizer.json"
+make_model "$m" --tokenizer-only
 printf '{"max_seq_length": 512, "do_lower_case": false}\n' >"$m/sentence_bert_config.json"
 printf '{"prompts": {"query": "task: search result | query: ", "document": ""}}\n' \
 	>"$m/config_sentence_transformers.json"
