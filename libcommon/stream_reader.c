@@ -279,6 +279,10 @@ static int next_object(gk_stream_reader *r, gk_record **rec, gk_error *err)
 			rc = infer_header(r, obj, rec, err);
 			if (rc == 0 && (rc = gk_stream_info_parse(&info, *rec, err)) == 0)
 				rc = gk_record_from_json_value(&r->pending, obj, &info, err);
+			if (rc < 0) {
+				gk_record_free(*rec);
+				*rec = NULL;
+			}
 		} else {
 			rc = gk_record_from_json_value(rec, obj, &r->info, err);
 		}
