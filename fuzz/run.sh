@@ -1,6 +1,7 @@
 #!/bin/sh
 # fuzz/run.sh - build the libFuzzer harnesses with clang and run each for a
-# fixed time: `make fuzz` (FUZZ_SECONDS=N, default 60 per harness).
+# fixed time: `make fuzz` (FUZZ_SECONDS=N, default 60 per harness), or
+# `fuzz/run.sh SECONDS [HARNESS...]` for some of them.
 #
 # Needs clang and Debian's libclang-rt-14-dev.  Builds into fuzz/build/
 # (libcommon compiled again with -fsanitize=fuzzer-no-link,address,undefined).
@@ -10,6 +11,8 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-${FUZZ_SECONDS:-60}}
+[ $# -gt 0 ] && shift
+harnesses=${*:-stream input tokenizer safetensors}
 cc=${FUZZ_CC:-clang}
 out="$top/fuzz/build"
 mkdir -p "$out/obj"
@@ -40,7 +43,7 @@ seeds() {  # NAME DIR: a seed corpus for harness NAME in DIR
 }
 
 status=0
-for h in stream input tokenizer safetensors; do
+for h in $harnesses; do
 	bin="$out/fuzz-$h"
 	$cc $cflags -fsanitize=fuzzer "$top/fuzz/fuzz-$h.c" $objs $libs -o "$bin"
 	seeds "$h" "$out/seeds-$h"
