@@ -1,0 +1,3 @@
+# gk-knn (search, index files, merging shards' hits) and gk-eval (metrics).
+bin_PROGRAMS += cmd/gk-knn
+cmd_gk_knn_SOURCES = cmd/gk-knn.c
