@@ -66,6 +66,11 @@ typedef struct gk_knn_build_opts {
 int gk_knn_index_load_streams(gk_knn_index **out, const char *const *paths, size_t npaths,
 	const gk_knn_build_opts *opts, gk_error *err);
 
+/* Build an index from n float vectors v (n, dim) held by the caller (copied),
+ * with ids ids[i] (NULL: the row numbers in decimal).  Same opts as above. */
+int gk_knn_index_from_f32(gk_knn_index **out, const float *v, size_t n, size_t dim,
+	const char *const *ids, const gk_knn_build_opts *opts, gk_error *err);
+
 /* Write idx as an index file (format: man/gk-knn.1, FILES).  0 or GK_EIO. */
 int gk_knn_index_write(const gk_knn_index *idx, const char *path, gk_error *err);
 

@@ -42,6 +42,39 @@ struct builder {
 	gk_dtype src_dtype;
 };
 
+/* Append one float row, quantised to the index dtype (keeping the f32
+ * row too when asked).  0 or GK_ENOMEM. */
+static int add_f32(struct builder *b, const float *v)
+{
+	gk_knn_index *idx = b->idx;
+	float s = 1;
+
+	if (idx->dtype == GK_DTYPE_F32)
+		return gk_buf_append(&b->vectors, v, idx->dim * sizeof(float));
+	if (gk_buf_reserve(&b->vectors, idx->row_bytes) < 0)
+		return GK_ENOMEM;
+	gk_vec_encode(v, idx->dim, idx->dtype, b->vectors.data + b->vectors.len, &s);
+	b->vectors.len += idx->row_bytes;
+	if ((idx->dtype == GK_DTYPE_INT8 && gk_buf_append(&b->scales, &s, sizeof s) < 0)
+	    || (b->full.cap != (size_t)-1 && gk_buf_append(&b->full, v, idx->dim * sizeof(float)) < 0))
+		return GK_ENOMEM;
+	return 0;
+}
+
+/* Append the id of the row just added and count the row. */
+static int add_id(struct builder *b, const char *id, size_t len)
+{
+	uint64_t off;
+
+	if (gk_buf_append(&b->id_bytes, id, len) < 0)
+		return GK_ENOMEM;
+	off = b->id_bytes.len;
+	if (gk_buf_append(&b->id_offs, &off, sizeof off) < 0)
+		return GK_ENOMEM;
+	b->idx->count++;
+	return 0;
+}
+
 static int add_record(struct builder *b, const gk_stream_reader *r, const gk_stream_info *info,
 		      const gk_record *rec, gk_error *err)
 {
@@ -52,7 +85,6 @@ static int add_record(struct builder *b, const gk_stream_reader *r, const gk_str
 	size_t len, plen;
 	int64_t iv;
 	double scale = 1;
-	uint64_t off;
 	char where[256];
 
 	if (gk_record_get_str(rec, "id", &id, &len)) {
@@ -92,27 +124,10 @@ static int add_record(struct builder *b, const gk_stream_reader *r, const gk_str
 				gk_stream_where(r, where, sizeof where);
 				return gk_error_set(err, GK_EDATA, "%s: vector value %zu is not a finite number", where, i);
 			}
-		if (idx->dtype == GK_DTYPE_F32) {
-			if (gk_buf_append(&b->vectors, b->tmp, info->dim * sizeof(float)) < 0)
-				return gk_error_nomem(err);
-		} else {
-			float s = 1;
-			if (gk_buf_reserve(&b->vectors, idx->row_bytes) < 0)
-				return gk_error_nomem(err);
-			gk_vec_encode(b->tmp, info->dim, idx->dtype, b->vectors.data + b->vectors.len, &s);
-			b->vectors.len += idx->row_bytes;
-			if ((idx->dtype == GK_DTYPE_INT8 && gk_buf_append(&b->scales, &s, sizeof s) < 0)
-			    || (b->full.cap != (size_t)-1 && gk_buf_append(&b->full, b->tmp, info->dim * sizeof(float)) < 0))
-				return gk_error_nomem(err);
-		}
+		if (add_f32(b, b->tmp) < 0)
+			return gk_error_nomem(err);
 	}
-	if (gk_buf_append(&b->id_bytes, id, len) < 0)
-		return gk_error_nomem(err);
-	off = b->id_bytes.len;
-	if (gk_buf_append(&b->id_offs, &off, sizeof off) < 0)
-		return gk_error_nomem(err);
-	idx->count++;
-	return 0;
+	return add_id(b, id, len) < 0 ? gk_error_nomem(err) : 0;
 }
 
 static int load_one(struct builder *b, const char *path, const gk_knn_build_opts *opts, bool first, gk_error *err)
@@ -157,6 +172,8 @@ static int load_one(struct builder *b, const char *path, const gk_knn_build_opts
 	return rc;
 }
 
+static int finish(struct builder *b, gk_knn_index **out, const gk_knn_build_opts *opts, int rc, gk_error *err);
+
 int gk_knn_index_load_streams(gk_knn_index **out, const char *const *paths, size_t npaths,
 	const gk_knn_build_opts *opts, gk_error *err)
 {
@@ -177,23 +194,30 @@ int gk_knn_index_load_streams(gk_knn_index **out, const char *const *paths, size
 		b.full.cap = (size_t)-1;  /* marks "do not keep" */
 	for (size_t i = 0; rc == 0 && i < npaths; i++)
 		rc = load_one(&b, paths[i], opts, i == 0, err);
-	if (b.full.cap == (size_t)-1)
-		b.full.cap = 0;
-	free(b.tmp);
-	gk_knn_index *idx = b.idx;
-	if (rc == 0 && idx->count == 0)
+	if (rc == 0 && b.idx->count == 0)
 		rc = gk_error_set(err, GK_EDATA, "%s: the index holds no vectors", paths[0]);
+	return finish(&b, out, opts, rc, err);
+}
+
+/* Hand the builder's arrays to the index, train the IVF if asked. */
+static int finish(struct builder *b, gk_knn_index **out, const gk_knn_build_opts *opts, int rc, gk_error *err)
+{
+	gk_knn_index *idx = b->idx;
+
+	if (b->full.cap == (size_t)-1)
+		b->full.cap = 0;
+	free(b->tmp);
 	/* gk_buf keeps its data malloc'd: the index takes the arrays over */
-	idx->heap[H_VECTORS] = b.vectors.data;
-	idx->heap[H_SCALES] = b.scales.data;
-	idx->heap[H_FULL] = b.full.data;
-	idx->heap[H_ID_OFFS] = b.id_offs.data;
-	idx->heap[H_ID_BYTES] = b.id_bytes.data;
-	idx->vectors = b.vectors.data ? (const uint8_t *)b.vectors.data : NULL;
-	idx->scales = idx->dtype == GK_DTYPE_INT8 ? (const float *)(void *)b.scales.data : NULL;
-	idx->full = b.full.len ? (const float *)(void *)b.full.data : NULL;
-	idx->id_offs = (const uint64_t *)(void *)b.id_offs.data;
-	idx->id_bytes = b.id_bytes.data ? b.id_bytes.data : "";
+	idx->heap[H_VECTORS] = b->vectors.data;
+	idx->heap[H_SCALES] = b->scales.data;
+	idx->heap[H_FULL] = b->full.data;
+	idx->heap[H_ID_OFFS] = b->id_offs.data;
+	idx->heap[H_ID_BYTES] = b->id_bytes.data;
+	idx->vectors = b->vectors.data ? (const uint8_t *)b->vectors.data : NULL;
+	idx->scales = idx->dtype == GK_DTYPE_INT8 ? (const float *)(void *)b->scales.data : NULL;
+	idx->full = b->full.len ? (const float *)(void *)b->full.data : NULL;
+	idx->id_offs = (const uint64_t *)(void *)b->id_offs.data;
+	idx->id_bytes = b->id_bytes.data ? b->id_bytes.data : "";
 	if (rc == 0 && opts && opts->nlist > 0)
 		rc = gk_knn_index_train_ivf(idx, opts, err);
 	if (rc < 0) {
@@ -202,4 +226,36 @@ int gk_knn_index_load_streams(gk_knn_index **out, const char *const *paths, size
 	}
 	*out = idx;
 	return 0;
+}
+
+int gk_knn_index_from_f32(gk_knn_index **out, const float *v, size_t n, size_t dim,
+	const char *const *ids, const gk_knn_build_opts *opts, gk_error *err)
+{
+	struct builder b = { 0 };
+	uint64_t zero = 0;
+	int rc = 0;
+
+	*out = NULL;
+	if (n == 0 || dim == 0)
+		return gk_error_set(err, GK_EUSAGE, "an index needs at least one vector of at least one dimension");
+	b.idx = calloc(1, sizeof *b.idx);
+	if (!b.idx || gk_buf_append(&b.id_offs, &zero, sizeof zero) < 0) {
+		free(b.idx);
+		gk_buf_free(&b.id_offs);
+		return gk_error_nomem(err);
+	}
+	b.idx->dim = dim;
+	b.idx->dtype = opts && opts->dtype != GK_DTYPE_INVALID ? opts->dtype : GK_DTYPE_F32;
+	b.idx->row_bytes = gk_dtype_bytes(b.idx->dtype, dim);
+	if (!(opts && opts->keep_full) || b.idx->dtype == GK_DTYPE_F32)
+		b.full.cap = (size_t)-1;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char num[32];
+		const char *id = ids ? ids[i] : num;
+		if (!ids)
+			snprintf(num, sizeof num, "%zu", i);
+		if (add_f32(&b, v + i * dim) < 0 || add_id(&b, id, strlen(id)) < 0)
+			rc = gk_error_nomem(err);
+	}
+	return finish(&b, out, opts, rc, err);
 }

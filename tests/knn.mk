@@ -1,0 +1,4 @@
+# Tests of gk-knn and gk-eval.
+check_PROGRAMS += tests/unit/test-knn
+tests_unit_test_knn_SOURCES = tests/unit/test-knn.c tests/unit/check.h
+TESTS += tests/unit/test-knn
