@@ -1,3 +1,5 @@
 # gk-knn (search, index files, merging shards' hits) and gk-eval (metrics).
 bin_PROGRAMS += cmd/gk-knn
 cmd_gk_knn_SOURCES = cmd/gk-knn.c
+bin_PROGRAMS += cmd/gk-eval
+cmd_gk_eval_SOURCES = cmd/gk-eval.c

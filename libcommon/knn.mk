@@ -4,4 +4,5 @@ libcommon_libcommon_a_SOURCES += \
 	libcommon/knn_topk.c libcommon/knn_topk.h \
 	libcommon/knn_index.c libcommon/knn_file.c libcommon/knn_ivf.c \
 	libcommon/knn_kernels.c libcommon/knn_search.c \
-	libcommon/hits.c libcommon/hits.h
+	libcommon/hits.c libcommon/hits.h \
+	libcommon/eval.c libcommon/eval.h
