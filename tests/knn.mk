@@ -2,3 +2,5 @@
 check_PROGRAMS += tests/unit/test-knn
 tests_unit_test_knn_SOURCES = tests/unit/test-knn.c tests/unit/check.h
 TESTS += tests/unit/test-knn
+TESTS += tests/knn.sh
+EXTRA_DIST += tests/knn.sh
