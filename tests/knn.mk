@@ -4,3 +4,5 @@ tests_unit_test_knn_SOURCES = tests/unit/test-knn.c tests/unit/check.h
 TESTS += tests/unit/test-knn
 TESTS += tests/knn.sh
 EXTRA_DIST += tests/knn.sh
+TESTS += tests/eval.sh
+EXTRA_DIST += tests/eval.sh tests/data/debdesc-small/qrels/test.tsv
