@@ -6,3 +6,5 @@ TESTS += tests/knn.sh
 EXTRA_DIST += tests/knn.sh
 TESTS += tests/eval.sh
 EXTRA_DIST += tests/eval.sh tests/data/debdesc-small/qrels/test.tsv
+TESTS += tests/knn-pipeline.sh
+EXTRA_DIST += tests/knn-pipeline.sh
