@@ -4,3 +4,4 @@ cmd_gk_knn_SOURCES = cmd/gk-knn.c
 bin_PROGRAMS += cmd/gk-eval
 cmd_gk_eval_SOURCES = cmd/gk-eval.c
 dist_man_MANS += man/gk-knn.1 man/gk-eval.1
+EXTRA_DIST += examples/search-sample.sh
