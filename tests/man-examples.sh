@@ -2,18 +2,26 @@
 # The EXAMPLES of every man page run: each line starting with "$ " (with
 # its "\e" continuation lines) is a shell command, run in a fresh directory
 # holding what the examples name: model/ (a generated model of
-# all-MiniLM-L6-v2's shape), corpus.jsonl and queries.jsonl (20 records of
-# the sample), corpus.tar.gz, tokens.gk, hidden.gk and corpus.gk (the sample
-# through each stage).  Every command must exit 0.
+# all-MiniLM-L6-v2's shape), corpus.jsonl (300 records of the sample) and
+# queries.jsonl (20), corpus.tar.gz, tokens.gk, hidden.gk and corpus.gk (the
+# corpus through each stage), queries.gk, shard-1.gk and shard-2.gk (the
+# corpus in two), qrels/test.tsv.  Every command must exit 0.
 . "$top_srcdir/tests/setup.sh"
 base="$T/base"
 make_model "$base/model" --shape minilm --seed 7 --pooling mean --normalize
-xz -dc "$data/debdesc-small/corpus.jsonl.xz" | head -20 >"$base/corpus.jsonl"
+xz -dc "$data/debdesc-small/corpus.jsonl.xz" | head -300 >"$base/corpus.jsonl"
 head -20 "$data/debdesc-small/queries.jsonl" >"$base/queries.jsonl"
 cp "$data/archives/debdesc-small.tar.gz" "$base/corpus.tar.gz"
 gk-tokenize -m "$base/model" "$base/corpus.jsonl" >"$base/tokens.gk"
 gk-encode -m "$base/model" "$base/tokens.gk" >"$base/hidden.gk"
 gk-pool -m "$base/model" "$base/hidden.gk" >"$base/corpus.gk"
+gk-tokenize -m "$base/model" "$base/queries.jsonl" | gk-encode -m "$base/model" \
+	| gk-pool -m "$base/model" >"$base/queries.gk"
+gk-cat -H "$base/corpus.gk" >"$T/corpus.json"
+head -151 "$T/corpus.json" | gk-cat -e >"$base/shard-1.gk"
+(head -1 "$T/corpus.json"; tail -n +152 "$T/corpus.json") | gk-cat -e >"$base/shard-2.gk"
+mkdir -p "$base/qrels"
+cp "$data/debdesc-small/qrels/test.tsv" "$base/qrels/"
 ln -s "$top_srcdir/tests" "$base/tests"
 
 n=0
