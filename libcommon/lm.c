@@ -192,7 +192,10 @@ static int forward(const gk_lm *m, const struct slot *sl, size_t n, float *x,
 				v->n_kv = sl[s].len;
 			}
 		}
-		ap.window = sliding ? c->sliding_window : 0;
+		/* Bidirectional sliding layers see |i - j| <= window / 2, as
+		 * transformers' Gemma3TextConfig sets window // 2 + 1 as an
+		 * exclusive bound when use_bidirectional_attention is on. */
+		ap.window = !sliding ? 0 : c->bidirectional ? c->sliding_window / 2 + 1 : c->sliding_window;
 		if ((rc = gk_lm_attention(views, n, &ap, threads, err)) < 0)
 			goto out;
 		linear(ctx, l->wo, l->bo, tmp, T, Q, H);

@@ -79,7 +79,9 @@ typedef struct gk_lm_config {
 	float attn_scale;          /* softmax scale: head_dim^-0.5 or query_pre_attn_scalar^-0.5 */
 	float attn_softcap;        /* 0: none; else tanh(s / c) * c on attention scores */
 	float final_softcap;       /* 0: none; else on the logits */
-	int sliding_window;        /* tokens a sliding layer sees, itself included; 0: none */
+	int sliding_window;        /* as config.json says: a causal sliding layer sees this many
+	                            * tokens, itself included; a bidirectional one those at
+	                            * distance <= sliding_window / 2.  0: none */
 	bool bidirectional;        /* attend to later tokens too (EmbeddingGemma); default causal */
 	bool layer_sliding[GK_LM_MAX_LAYERS]; /* (num_hidden_layers) true: sliding-window layer */
 	const char *weight_prefix; /* static string: "model." or "language_model.model." */

@@ -13,3 +13,15 @@ EXTRA_DIST += tests/lm-stories.sh \
 	tests/data/models/stories260K/PROVENANCE.txt \
 	tests/data/models/stories260K/PROVENANCE.md \
 	tests/data/models/stories260K/LICENSE-llama2.c-MIT.txt
+check_PROGRAMS += tests/gen-lm tests/unit/test-lm-golden
+tests_gen_lm_SOURCES = tests/gen-lm.c tests/gen-util.h
+tests_unit_test_lm_golden_SOURCES = tests/unit/test-lm-golden.c tests/unit/check.h
+LM_GOLDEN = llama-f32 llama3-bf16 qwen2-f16 qwen3-f32 gemma3-f32 gemma3-bf16
+TESTS += $(LM_GOLDEN:%=tests/lm-%.sh)
+EXTRA_DIST += tests/lm-golden.sh $(LM_GOLDEN:%=tests/lm-%.sh) \
+	$(LM_GOLDEN:%=tests/golden/lm-%.json) \
+	tests/golden/lm-models.txt tests/golden/lm-sequences.jsonl \
+	tests/reference/lm_reference.py tests/reference/make-lm-goldens.sh
+clean-local: clean-local-lm
+clean-local-lm:
+	rm -rf tests/tmp-lm
