@@ -25,3 +25,7 @@ EXTRA_DIST += tests/lm-golden.sh $(LM_GOLDEN:%=tests/lm-%.sh) \
 clean-local: clean-local-lm
 clean-local-lm:
 	rm -rf tests/tmp-lm
+check_PROGRAMS += tests/unit/test-lm-errors
+tests_unit_test_lm_errors_SOURCES = tests/unit/test-lm-errors.c tests/unit/check.h
+TESTS += tests/lm-errors.sh
+EXTRA_DIST += tests/lm-errors.sh
