@@ -8,7 +8,7 @@
  * cache.  Without a cache its keys and values are read straight from the
  * q|k|v projection buffer; with one they are appended to the cache first
  * and attention reads the cache, so a decode step sees the whole past.
- * The vocabulary projection runs on 64 rows at a time, so scoring long
+ * The vocabulary projection runs on chunks of rows, so scoring long
  * batches never holds a (tokens, vocab) matrix (151936 floats a row for Qwen).
  * Weights: lm_load.c.  Kernels: kernels.h (GEMM), lm_kernels.h.
  */
@@ -22,6 +22,7 @@
 
 #include "kernels.h"
 #include "lm_kernels.h"
+#include "parallel.h"
 
 struct gk_lm_cache {
 	size_t len, cap;
@@ -39,8 +40,6 @@ struct slot {
 	gk_lm_cache *cache; /* NULL: keys and values of this call only */
 };
 
-#define LOGIT_ROWS 64
-
 typedef void (*linear_fn)(const float *, const float *, const float *, float *, size_t, size_t, size_t);
 
 static int n_threads(const gk_lm_run *run)
@@ -53,7 +52,7 @@ static linear_fn pick_linear(const gk_lm_run *run)
 	if (run && run->reference)
 		return gk_linear_ref;
 	openblas_set_num_threads(n_threads(run));
-	return gk_linear;
+	return gk_lm_linear;
 }
 
 /* Check ids and positions; fill offs (n + 1) and *total. */
@@ -231,8 +230,7 @@ out:
 	return rc;
 }
 
-/* out (k, vocab) = logits of hidden rows rows[0..k) (k <= LOGIT_ROWS),
- * gathered into g (LOGIT_ROWS, hidden). */
+/* out (k, vocab) = logits of hidden rows rows[0..k), gathered into g (k, hidden). */
 static void logits_of(const gk_lm *m, const float *x, const size_t *rows, size_t k, float *g,
 	float *out, linear_fn linear)
 {
@@ -244,21 +242,44 @@ static void logits_of(const gk_lm *m, const float *x, const size_t *rows, size_t
 		gk_softcap(out, k * V, m->cfg.final_softcap);
 }
 
-/* From hidden states x of slots sl: log-probs and/or last logits. */
+/* Log-softmax picks of a chunk of logit rows, rows spread over threads. */
+struct pick_job {
+	const float *lg;      /* (k, V) */
+	size_t V;
+	const int32_t *id;    /* (k) */
+	const size_t *tgt;    /* (k) */
+	float *logprobs;
+};
+
+static void pick_rows(void *p, size_t begin, size_t end)
+{
+	const struct pick_job *j = p;
+	for (size_t r = begin; r < end; r++) {
+		const float *row = j->lg + r * j->V;
+		j->logprobs[j->tgt[r]] = (float)((double)row[j->id[r]] - gk_logsumexp(row, j->V));
+	}
+}
+
+/* From hidden states x of slots sl: log-probs and/or last logits.  The
+ * vocabulary projection runs on chunks of rows whose logits take at most
+ * ~64 MB (64..512 rows), so long batches never hold (tokens, vocab). */
 static int heads(const gk_lm *m, const struct slot *sl, const size_t *score_from, size_t n,
 	const float *x, float *logprobs, float *last_logits, const gk_lm_run *run, gk_error *err)
 {
 	size_t V = (size_t)m->cfg.vocab_size, H = (size_t)m->cfg.hidden_size;
+	size_t cap = ((size_t)16 << 20) / V;
+	cap = cap < 64 ? 64 : cap > 512 ? 512 : cap;
 	linear_fn linear = pick_linear(run);
-	float *g = malloc(LOGIT_ROWS * H * sizeof *g);      /* (64, H) gathered rows */
-	float *lg = malloc(LOGIT_ROWS * V * sizeof *lg);    /* (64, V) their logits */
-	size_t rows[LOGIT_ROWS], tgt[LOGIT_ROWS], k = 0;    /* row of x, index into logprobs */
-	int32_t id[LOGIT_ROWS];                             /* the token each row predicts */
-	if (!g || !lg) {
-		free(g);
-		free(lg);
-		return gk_error_nomem(err);
+	float *g = malloc(cap * H * sizeof *g);        /* (cap, H) gathered rows */
+	float *lg = malloc(cap * V * sizeof *lg);      /* (cap, V) their logits */
+	size_t *rows = malloc(2 * cap * sizeof *rows); /* (cap) row of x, then (cap) index into logprobs */
+	int32_t *id = malloc(cap * sizeof *id);        /* (cap) the token each row predicts */
+	int rc = 0;
+	if (!g || !lg || !rows || !id) {
+		rc = gk_error_nomem(err);
+		goto out;
 	}
+	size_t *tgt = rows + cap, k = 0;
 	size_t off = 0, last_scored = 0; /* the last sequence with a token to score */
 	for (size_t s = 0; s < n && logprobs; s++)
 		if ((score_from[s] ? score_from[s] : 1) < sl[s].len)
@@ -271,11 +292,10 @@ static int heads(const gk_lm *m, const struct slot *sl, const size_t *score_from
 			rows[k] = off + i - 1; /* the hidden state before token i predicts it */
 			tgt[k] = off + i;
 			id[k++] = sl[s].ids[i];
-			if (k == LOGIT_ROWS || (s == last_scored && i + 1 == sl[s].len)) {
+			if (k == cap || (s == last_scored && i + 1 == sl[s].len)) {
 				logits_of(m, x, rows, k, g, lg, linear);
-				for (size_t r = 0; r < k; r++)
-					logprobs[tgt[r]] = (float)((double)lg[r * V + (size_t)id[r]] -
-						gk_logsumexp(lg + r * V, V));
+				struct pick_job j = {lg, V, id, tgt, logprobs};
+				gk_parallel_for(k * V < 65536 ? 1 : n_threads(run), k, pick_rows, &j);
 				k = 0;
 			}
 		}
@@ -284,14 +304,17 @@ static int heads(const gk_lm *m, const struct slot *sl, const size_t *score_from
 		off = 0;
 		for (size_t s = 0; s < n; ) {
 			size_t k2 = 0, s0 = s;
-			for (; s < n && k2 < LOGIT_ROWS; off += sl[s].len, s++)
+			for (; s < n && k2 < cap; off += sl[s].len, s++)
 				rows[k2++] = off + sl[s].len - 1;
 			logits_of(m, x, rows, k2, g, last_logits + s0 * V, linear);
 		}
 	}
+out:
 	free(g);
 	free(lg);
-	return 0;
+	free(rows);
+	free(id);
+	return rc;
 }
 
 /* Slots and hidden states for n scoring sequences; *x (T, H) is malloc'd. */

@@ -10,12 +10,33 @@
  */
 #include "lm_kernels.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parallel.h"
+
+void gk_lm_linear(const float *x, const float *w, const float *b, float *y,
+	size_t n, size_t in, size_t out)
+{
+	if (n == 0 || out == 0)
+		return;
+	if (b)
+		for (size_t i = 0; i < n; i++)
+			memcpy(y + i * out, b, out * sizeof *y);
+	/* OpenBLAS's sgemm with a handful of rows runs ~10x slower than
+	 * sgemv per row (measured for 1..8 rows of Qwen2.5-0.5B shapes). */
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)out, (int)in, 1.0f, w, (int)in,
+				x + i * in, 1, b ? 1.0f : 0.0f, y + i * out, 1);
+		return;
+	}
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)out, (int)in,
+		1.0f, x, (int)in, w, (int)in, b ? 1.0f : 0.0f, y, (int)out);
+}
 
 void gk_rmsnorm(float *x, const float *w, size_t n, size_t d, size_t ld, float eps, bool plus_one)
 {
@@ -139,9 +160,11 @@ double gk_logsumexp(const float *x, size_t n)
 		max = x[i] > max ? x[i] : max;
 	if (!isfinite(max))
 		return max;
+	/* expf, not exp: this runs over the whole vocabulary for every scored
+	 * token; the float terms lose nothing that matters at 1e-6. */
 	double s = 0;
 	for (size_t i = 0; i < n; i++)
-		s += exp((double)x[i] - max);
+		s += expf(x[i] - max);
 	return max + log(s);
 }
 

@@ -18,6 +18,14 @@
 #include "error.h"
 #include "lm_config.h"
 
+/* y (n, out) = x (n, in) . w^T + b (b (out) may be NULL) with one
+ * cblas_sgemm, without gk_linear's padding of small calls: a decode step
+ * is a 1-row GEMM, and padding it to the size where OpenBLAS switches
+ * kernels costs ~100x on small models.  A row may then differ from the same
+ * row in a larger batch by a few ulps; the LM's tests allow 1e-4. */
+void gk_lm_linear(const float *x, const float *w, const float *b, float *y,
+	size_t n, size_t in, size_t out);
+
 /* x (n, d) = x / sqrt(mean(x^2) + eps) * w row by row, in place, with
  * w replaced by (1 + w) when plus_one (Gemma).  Row i starts at x + i*ld. */
 void gk_rmsnorm(float *x, const float *w, size_t n, size_t d, size_t ld, float eps, bool plus_one);

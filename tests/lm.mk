@@ -29,3 +29,9 @@ check_PROGRAMS += tests/unit/test-lm-errors
 tests_unit_test_lm_errors_SOURCES = tests/unit/test-lm-errors.c tests/unit/check.h
 TESTS += tests/lm-errors.sh
 EXTRA_DIST += tests/lm-errors.sh
+# LM speed, built on demand: make bench/lm-bench; bench/lm-bench.sh runs it
+# on stories260K and a generated Qwen2.5-0.5B-shaped model.
+EXTRA_PROGRAMS += bench/lm-bench
+bench_lm_bench_SOURCES = bench/lm-bench.c
+CLEANFILES += bench/lm-bench
+EXTRA_DIST += bench/lm-bench.sh bench/RESULTS.md
