@@ -38,15 +38,22 @@ void gk_lm_free(gk_lm *m)
 	free(m);
 }
 
-/* The stored name of tensor `name` (without prefix): prefix + name, else
- * name alone.  Returns a pointer to buf, or to the prefixed form when
- * neither exists, so the error message names what was expected. */
+/* The stored name of tensor `name` (given without prefix): the config's
+ * prefix first, then the other layouts checkpoints use ("model." for
+ * *ForCausalLM, "language_model.model." and "model.language_model." for
+ * multimodal Gemma 3 saved by older and newer transformers, none for bare
+ * *Model checkpoints).  When none exists, buf holds the config's form, so
+ * the error message names what was expected. */
 static const char *resolve(const gk_safetensors *st, const char *prefix, const char *name,
 	char *buf, size_t cap)
 {
+	static const char *alts[] = {"model.", "language_model.model.", "model.language_model.", ""};
+	for (size_t i = 0; i < sizeof alts / sizeof alts[0]; i++) {
+		snprintf(buf, cap, "%s%s", alts[i], name);
+		if (gk_safetensors_find(st, buf))
+			return buf;
+	}
 	snprintf(buf, cap, "%s%s", prefix, name);
-	if (!gk_safetensors_find(st, buf) && gk_safetensors_find(st, name))
-		snprintf(buf, cap, "%s", name);
 	return buf;
 }
 
@@ -160,12 +167,10 @@ int gk_lm_load_st(gk_lm **out, const gk_lm_config *cfg, const gk_safetensors *st
 	if (cfg->tie_word_embeddings) {
 		m->lm_head = m->embed;
 	} else {
-		/* lm_head sits beside the "model." part: strip that component */
-		char head[160];
-		size_t pl = strlen(pre);
-		snprintf(head, sizeof head, "%.*slm_head.weight",
-			pl >= 6 && strcmp(pre + pl - 6, "model.") == 0 ? (int)(pl - 6) : (int)pl, pre);
+		/* lm_head sits beside the "model." part */
 		int64_t shape[2] = {V, H};
+		const char *head = gk_safetensors_find(st, "language_model.lm_head.weight") ?
+			"language_model.lm_head.weight" : "lm_head.weight";
 		if (!(m->lm_head = gk_safetensors_load_f32(st, head, 2, shape, err)))
 			goto fail;
 	}

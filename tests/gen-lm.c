@@ -5,7 +5,10 @@
  *
  *   gen-lm --family llama|qwen2|qwen3|gemma3 [--shape tiny|qwen2.5-0.5b]
  *          [--dtype f32|f16|bf16] [--seed N] [--no-tie] [--rope-scaling llama3|linear]
- *          [--softcap] [--layer-types] [--attention-bias] [--tokenizer-from DIR] OUTDIR
+ *          [--softcap] [--layer-types] [--attention-bias] [--bare] [--tokenizer-from DIR] OUTDIR
+ *
+ * --bare writes tensor names without "model." (embed_tokens.weight, layers.0...),
+ * as a bare Gemma3TextModel / LlamaModel checkpoint (EmbeddingGemma) has them.
  *
  * Tiny shapes differ per family on purpose: GQA with 1 and 2 KV heads,
  * head_dim not hidden/heads (Qwen3, Gemma 3) and not a multiple of 8,
@@ -51,12 +54,12 @@ static void copy_file(const char *from_dir, const char *name, const char *to_dir
 int main(int argc, char **argv)
 {
 	const char *family = NULL, *shape_name = "tiny", *dtype = "f32", *scaling = NULL, *tok_from = NULL;
-	int no_tie = 0, softcap = 0, layer_types = 0, attention_bias = 0;
+	int no_tie = 0, softcap = 0, layer_types = 0, attention_bias = 0, bare = 0;
 	unsigned long long seed = 1;
 	static const struct option longopts[] = {
 		{"family", 1, 0, 'f'}, {"shape", 1, 0, 's'}, {"dtype", 1, 0, 'd'}, {"seed", 1, 0, 'S'},
 		{"no-tie", 0, 0, 'T'}, {"rope-scaling", 1, 0, 'r'}, {"softcap", 0, 0, 'c'},
-		{"layer-types", 0, 0, 'l'}, {"attention-bias", 0, 0, 'b'}, {"tokenizer-from", 1, 0, 't'},
+		{"layer-types", 0, 0, 'l'}, {"attention-bias", 0, 0, 'b'}, {"tokenizer-from", 1, 0, 't'}, {"bare", 0, 0, 'B'},
 		{0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -71,6 +74,7 @@ int main(int argc, char **argv)
 		case 'l': layer_types = 1; break;
 		case 'b': attention_bias = 1; break;
 		case 't': tok_from = optarg; break;
+		case 'B': bare = 1; break;
 		default: gen_die(PROG, "%s", "bad option (see the comment at the top of tests/gen-lm.c)");
 		}
 	}
@@ -143,6 +147,10 @@ int main(int argc, char **argv)
 	if (!tie)
 		gen_fill(&ts, "lm_head.weight", s.V, s.H, 0, 1 / sqrt((double)s.H));
 #undef N
+	if (bare)
+		for (size_t i = 0; i < ts.n; i++)
+			if (strncmp(ts.t[i].name, "model.", 6) == 0)
+				memmove(ts.t[i].name, ts.t[i].name + 6, strlen(ts.t[i].name + 6) + 1);
 
 	char path[4096];
 	snprintf(path, sizeof path, "%s/model.safetensors", out);

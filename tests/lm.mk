@@ -17,8 +17,8 @@ check_PROGRAMS += tests/gen-lm tests/unit/test-lm-golden
 tests_gen_lm_SOURCES = tests/gen-lm.c tests/gen-util.h
 tests_unit_test_lm_golden_SOURCES = tests/unit/test-lm-golden.c tests/unit/check.h
 LM_GOLDEN = llama-f32 llama3-bf16 qwen2-f16 qwen3-f32 gemma3-f32 gemma3-bf16
-TESTS += $(LM_GOLDEN:%=tests/lm-%.sh)
-EXTRA_DIST += tests/lm-golden.sh $(LM_GOLDEN:%=tests/lm-%.sh) \
+TESTS += $(LM_GOLDEN:%=tests/lm-%.sh) tests/lm-gemma3-bare.sh
+EXTRA_DIST += tests/lm-golden.sh $(LM_GOLDEN:%=tests/lm-%.sh) tests/lm-gemma3-bare.sh \
 	$(LM_GOLDEN:%=tests/golden/lm-%.json) \
 	tests/golden/lm-models.txt tests/golden/lm-sequences.jsonl \
 	tests/reference/lm_reference.py tests/reference/make-lm-goldens.sh
