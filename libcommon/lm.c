@@ -111,6 +111,10 @@ static int forward(const gk_lm *m, const struct slot *sl, size_t n, float *x,
 		return rc;
 	}
 	size_t T = offs[n];
+	if (T == 0) { /* no sequences */
+		free(offs);
+		return 0;
+	}
 	size_t widest = W > 2 * F ? W : 2 * F;
 	if (T > SIZE_MAX / sizeof(float) / (widest + 2 * D + 2 * H + F + 1)) {
 		free(offs);

@@ -178,6 +178,10 @@ int main(int argc, char **argv)
 		want += lp[i];
 	CHECK(fabs(sums[0] - want) <= 1e-4 && sums[1] == 0 && sums[0] < 0);
 
+	/* An empty batch does nothing and succeeds. */
+	CHECK(gk_lm_score(lm, batch, 0, blp, blast, NULL, &err) == 0);
+	CHECK(gk_lm_score_pairs(lm, pairs, 0, sums, NULL, &err) == 0);
+
 	/* Errors: messages, no crash, cache unchanged. */
 	int32_t bad[3] = {1, 512, 5};
 	gk_lm_seq bs = {bad, 3, 0};
