@@ -16,10 +16,15 @@ EXTRA_DIST += tests/lm-stories.sh \
 check_PROGRAMS += tests/gen-lm tests/unit/test-lm-golden
 tests_gen_lm_SOURCES = tests/gen-lm.c tests/gen-util.h
 tests_unit_test_lm_golden_SOURCES = tests/unit/test-lm-golden.c tests/unit/check.h
-LM_GOLDEN = llama-f32 llama3-bf16 qwen2-f16 qwen3-f32 gemma3-f32 gemma3-bf16
-TESTS += $(LM_GOLDEN:%=tests/lm-%.sh) tests/lm-gemma3-bare.sh
-EXTRA_DIST += tests/lm-golden.sh $(LM_GOLDEN:%=tests/lm-%.sh) tests/lm-gemma3-bare.sh \
-	$(LM_GOLDEN:%=tests/golden/lm-%.json) \
+# One script per golden model of tests/golden/lm-models.txt (automake needs
+# the TESTS names spelled out).
+TESTS += tests/lm-llama-f32.sh tests/lm-llama3-bf16.sh tests/lm-qwen2-f16.sh \
+	tests/lm-qwen3-f32.sh tests/lm-gemma3-f32.sh tests/lm-gemma3-bf16.sh tests/lm-gemma3-bare.sh
+EXTRA_DIST += tests/lm-golden.sh \
+	tests/lm-llama-f32.sh tests/lm-llama3-bf16.sh tests/lm-qwen2-f16.sh \
+	tests/lm-qwen3-f32.sh tests/lm-gemma3-f32.sh tests/lm-gemma3-bf16.sh tests/lm-gemma3-bare.sh \
+	tests/golden/lm-llama-f32.json tests/golden/lm-llama3-bf16.json tests/golden/lm-qwen2-f16.json \
+	tests/golden/lm-qwen3-f32.json tests/golden/lm-gemma3-f32.json tests/golden/lm-gemma3-bf16.json \
 	tests/golden/lm-models.txt tests/golden/lm-sequences.jsonl \
 	tests/reference/lm_reference.py tests/reference/make-lm-goldens.sh
 clean-local: clean-local-lm
