@@ -1,0 +1,161 @@
+/*
+ * lm-bench.c - speed of the decoder LM: prefill (final hidden states),
+ * scoring (log-probs of every token, so the vocabulary projection too) and
+ * one-token KV-cache decoding, in tokens/s and GFLOP/s, beside OpenBLAS
+ * sgemm alone on the same GEMM shapes (the ceiling for the dense part).
+ *
+ *   lm-bench MODEL_DIR [SEQS [TOKENS [DECODE [THREADS]]]]
+ *
+ * Defaults: 4 sequences of 256 random tokens, 32 decode steps, 2 threads.
+ * FLOPs counted: 2 per multiply-add of every linear layer, of attention
+ * (q.k and p.v over the visible keys) and of the lm_head where it runs.
+ * A benchmark, not a test: prints and exits.
+ */
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "lm.h"
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* FLOPs of the layers (no lm_head) for n_q new tokens at positions pos0.. */
+static double layer_flops(const gk_lm_config *c, double n_q, double pos0)
+{
+	double H = c->hidden_size, F = c->intermediate_size, D = c->head_dim;
+	double Q = c->num_attention_heads * D, KV = c->num_key_value_heads * D;
+	double lin = 2 * n_q * (H * (Q + 2 * KV) + Q * H + 3 * H * F);
+	/* each query sees pos0 + i + 1 keys (causal, ignoring windows) */
+	double keys = n_q * pos0 + n_q * (n_q + 1) / 2;
+	double attn = 2 * 2 * keys * Q;
+	return c->num_hidden_layers * (lin + attn);
+}
+
+/* GFLOP/s of cblas_sgemm on y (m, n) = x (m, k) . w (n, k)^T, best of reps. */
+static double sgemm_gflops(int m, int n, int k, int reps)
+{
+	float *x = calloc((size_t)m * k, sizeof *x), *w = calloc((size_t)n * k, sizeof *w);
+	float *y = calloc((size_t)m * n, sizeof *y);
+	for (size_t i = 0; i < (size_t)m * k; i++)
+		x[i] = (float)(i % 7) * 0.1f;
+	for (size_t i = 0; i < (size_t)n * k; i++)
+		w[i] = (float)(i % 5) * 0.1f;
+	double best = 1e30;
+	for (int r = 0; r < reps; r++) {
+		double t = now();
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1, x, k, w, k, 0, y, n);
+		t = now() - t;
+		best = t < best ? t : best;
+	}
+	free(x);
+	free(w);
+	free(y);
+	return 2.0 * m * n * k / best / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: lm-bench MODEL_DIR [SEQS [TOKENS [DECODE [THREADS]]]]\n");
+		return 64;
+	}
+	size_t S = argc > 2 ? strtoul(argv[2], NULL, 10) : 4;
+	size_t L = argc > 3 ? strtoul(argv[3], NULL, 10) : 256;
+	size_t steps = argc > 4 ? strtoul(argv[4], NULL, 10) : 32;
+	int threads = argc > 5 ? atoi(argv[5]) : 2;
+	gk_error err = {0};
+	gk_lm *lm;
+	double t = now();
+	if (gk_lm_load(&lm, argv[1], &err) < 0) {
+		fprintf(stderr, "lm-bench: %s\n", err.msg);
+		return 1;
+	}
+	const gk_lm_config *c = &lm->cfg;
+	if (L > (size_t)c->max_position_embeddings)
+		L = (size_t)c->max_position_embeddings;
+	printf("model %s (%s, %d layers, hidden %d, heads %d/%d, ffn %d, vocab %d), loaded in %.2f s\n",
+		argv[1], gk_lm_family_name(c->family), c->num_hidden_layers, c->hidden_size,
+		c->num_attention_heads, c->num_key_value_heads, c->intermediate_size, c->vocab_size, now() - t);
+	gk_lm_run run = {threads, 0};
+	size_t T = S * L, V = (size_t)c->vocab_size, H = (size_t)c->hidden_size;
+	int32_t *ids = malloc(T * sizeof *ids);
+	uint64_t r = 42;
+	for (size_t i = 0; i < T; i++) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		ids[i] = (int32_t)((r >> 33) % V);
+	}
+	gk_lm_seq *seqs = malloc(S * sizeof *seqs);
+	for (size_t s = 0; s < S; s++)
+		seqs[s] = (gk_lm_seq){ids + s * L, L, 0};
+	float *hid = malloc(T * H * sizeof *hid), *lp = malloc(T * sizeof *lp);
+	double fl = (double)S * layer_flops(c, (double)L, 0);
+
+	/* warm-up on one short sequence (page in weights, start threads) */
+	gk_lm_seq w = {ids, L < 8 ? L : 8, 0};
+	gk_lm_hidden(lm, &w, 1, hid, &run, &err);
+
+	t = now();
+	if (gk_lm_hidden(lm, seqs, S, hid, &run, &err) < 0) {
+		fprintf(stderr, "lm-bench: %s\n", err.msg);
+		return 1;
+	}
+	t = now() - t;
+	printf("prefill  %zu x %zu tokens, %d threads: %.2f s, %.0f tokens/s, %.1f GFLOP/s\n",
+		S, L, threads, t, (double)T / t, fl / t / 1e9);
+	t = now();
+	gk_lm_score(lm, seqs, S, lp, NULL, &run, &err);
+	t = now() - t;
+	double fls = fl + 2.0 * (double)(T - S) * (double)V * (double)H;
+	printf("scoring  %zu x %zu tokens (log-prob of every token): %.2f s, %.0f tokens/s, %.1f GFLOP/s\n",
+		S, L, t, (double)T / t, fls / t / 1e9);
+
+	if (steps) {
+		gk_lm_cache *kc;
+		float *logits = malloc(V * sizeof *logits);
+		size_t prompt = L < 64 ? L : 64;
+		if (gk_lm_cache_new(&kc, lm, prompt + steps, &err) < 0 ||
+		    gk_lm_decode(lm, kc, ids, prompt, logits, &run, &err) < 0) {
+			fprintf(stderr, "lm-bench: %s\n", err.msg);
+			return 1;
+		}
+		t = now();
+		double fd = 0;
+		for (size_t i = 0; i < steps; i++) {
+			int32_t next = (int32_t)gk_argmax(logits, V);
+			fd += layer_flops(c, 1, (double)(prompt + i)) + 2.0 * (double)V * (double)H;
+			gk_lm_decode(lm, kc, &next, 1, logits, &run, &err);
+		}
+		t = now() - t;
+		printf("decode   %zu tokens after a %zu-token prompt: %.2f s, %.1f tokens/s, %.1f GFLOP/s\n",
+			steps, prompt, t, (double)steps / t, fd / t / 1e9);
+		gk_lm_cache_free(kc);
+		free(logits);
+	}
+
+	/* The same GEMM shapes through OpenBLAS alone. */
+	openblas_set_num_threads(threads);
+	int m = (int)T, Hh = c->hidden_size, Fi = c->intermediate_size;
+	int W = (c->num_attention_heads + 2 * c->num_key_value_heads) * c->head_dim;
+	int Q = c->num_attention_heads * c->head_dim;
+	struct { const char *name; int m, n, k; } g[] = {
+		{"qkv", m, W, Hh}, {"o", m, Hh, Q}, {"gate|up", m, 2 * Fi, Hh}, {"down", m, Hh, Fi},
+		{"lm_head", m < 256 ? m : 256, (int)V, Hh}, {"decode gate|up (m=1)", 1, 2 * Fi, Hh},
+	};
+	printf("sgemm alone (OpenBLAS, %d threads, best of 3):", threads);
+	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
+		printf("%s %s (%d,%d,%d) %.1f GFLOP/s", i ? "," : "", g[i].name, g[i].m, g[i].n, g[i].k,
+			sgemm_gflops(g[i].m, g[i].n, g[i].k, 3));
+	printf("\n");
+	free(ids);
+	free(seqs);
+	free(hid);
+	free(lp);
+	gk_lm_free(lm);
+	return 0;
+}

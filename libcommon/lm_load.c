@@ -1,0 +1,215 @@
+/*
+ * lm_load.c - decoder LM weights from safetensors, by their HF names.
+ *
+ * Names are "<prefix>layers.N.self_attn.q_proj.weight" and so on, with
+ * prefix "model." for *ForCausalLM checkpoints, "language_model.model."
+ * for multimodal Gemma 3, and none for bare *Model checkpoints (as
+ * EmbeddingGemma ships); the first that exists wins.  Every shape is
+ * checked against the config by gk_safetensors_read_f32.  Not the forward
+ * pass (lm.c).
+ */
+#include "lm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_util.h"
+#include "lm_kernels.h"
+
+void gk_lm_free(gk_lm *m)
+{
+	if (!m)
+		return;
+	if (m->lm_head != m->embed)
+		free(m->lm_head);
+	free(m->embed);
+	free(m->norm);
+	free(m->inv_freq);
+	free(m->inv_freq_local);
+	for (int i = 0; m->layers && i < m->cfg.num_hidden_layers; i++) {
+		gk_lm_layer *l = &m->layers[i];
+		float *p[] = {l->wqkv, l->bqkv, l->q_norm, l->k_norm, l->wo, l->bo, l->attn_norm,
+			l->post_attn_norm, l->mlp_norm, l->post_mlp_norm, l->wgu, l->bgu, l->wd, l->bd};
+		for (size_t k = 0; k < sizeof p / sizeof p[0]; k++)
+			free(p[k]);
+	}
+	free(m->layers);
+	free(m);
+}
+
+/* The stored name of tensor `name` (given without prefix): the config's
+ * prefix first, then the other layouts checkpoints use ("model." for
+ * *ForCausalLM, "language_model.model." and "model.language_model." for
+ * multimodal Gemma 3 saved by older and newer transformers, none for bare
+ * *Model checkpoints).  When none exists, buf holds the config's form, so
+ * the error message names what was expected. */
+static const char *resolve(const gk_safetensors *st, const char *prefix, const char *name,
+	char *buf, size_t cap)
+{
+	static const char *alts[] = {"model.", "language_model.model.", "model.language_model.", ""};
+	for (size_t i = 0; i < sizeof alts / sizeof alts[0]; i++) {
+		snprintf(buf, cap, "%s%s", alts[i], name);
+		if (gk_safetensors_find(st, buf))
+			return buf;
+	}
+	snprintf(buf, cap, "%s%s", prefix, name);
+	return buf;
+}
+
+/* Read tensor `name` (shape d0 or (d0, d1) when d1 > 0) into dst. */
+static int read_into(const gk_safetensors *st, const char *prefix, const char *name,
+	int64_t d0, int64_t d1, float *dst, gk_error *err)
+{
+	char buf[256];
+	int64_t shape[2] = {d0, d1};
+	return gk_safetensors_read_f32(st, resolve(st, prefix, name, buf, sizeof buf),
+		d1 ? 2 : 1, shape, dst, err);
+}
+
+static float *load(const gk_safetensors *st, const char *prefix, const char *name,
+	int64_t d0, int64_t d1, gk_error *err)
+{
+	char buf[256];
+	int64_t shape[2] = {d0, d1};
+	return gk_safetensors_load_f32(st, resolve(st, prefix, name, buf, sizeof buf),
+		d1 ? 2 : 1, shape, err);
+}
+
+static float *alloc_floats(size_t n, gk_error *err)
+{
+	float *p = n <= SIZE_MAX / sizeof(float) ? malloc(n * sizeof(float)) : NULL;
+	if (!p)
+		gk_error_nomem(err);
+	return p;
+}
+
+static int load_layer(gk_lm_layer *l, const gk_lm_config *c, const gk_safetensors *st, int i,
+	gk_error *err)
+{
+	const char *pre = c->weight_prefix;
+	int64_t H = c->hidden_size, F = c->intermediate_size, D = c->head_dim;
+	int64_t Q = c->num_attention_heads * D, KV = c->num_key_value_heads * D;
+	int64_t rows[3] = {Q, KV, KV};
+	static const char *qkv[3] = {"q_proj", "k_proj", "v_proj"};
+	char n[160];
+	int rc;
+
+	if (!(l->wqkv = alloc_floats((size_t)((Q + 2 * KV) * H), err)))
+		return GK_ENOMEM;
+	if (c->qkv_bias && !(l->bqkv = alloc_floats((size_t)(Q + 2 * KV), err)))
+		return GK_ENOMEM;
+	for (int k = 0, off = 0; k < 3; off += (int)rows[k], k++) {
+		snprintf(n, sizeof n, "layers.%d.self_attn.%s.weight", i, qkv[k]);
+		if ((rc = read_into(st, pre, n, rows[k], H, l->wqkv + off * H, err)) < 0)
+			return rc;
+		snprintf(n, sizeof n, "layers.%d.self_attn.%s.bias", i, qkv[k]);
+		if (c->qkv_bias && (rc = read_into(st, pre, n, rows[k], 0, l->bqkv + off, err)) < 0)
+			return rc;
+	}
+	if (!(l->wgu = alloc_floats((size_t)(2 * F * H), err)))
+		return GK_ENOMEM;
+	if (c->mlp_bias && !(l->bgu = alloc_floats((size_t)(2 * F), err)))
+		return GK_ENOMEM;
+	static const char *gu[2] = {"gate_proj", "up_proj"};
+	for (int k = 0; k < 2; k++) {
+		snprintf(n, sizeof n, "layers.%d.mlp.%s.weight", i, gu[k]);
+		if ((rc = read_into(st, pre, n, F, H, l->wgu + k * F * H, err)) < 0)
+			return rc;
+		snprintf(n, sizeof n, "layers.%d.mlp.%s.bias", i, gu[k]);
+		if (c->mlp_bias && (rc = read_into(st, pre, n, F, 0, l->bgu + k * F, err)) < 0)
+			return rc;
+	}
+#define LOAD(field, suffix, d0, d1) do { \
+		snprintf(n, sizeof n, "layers.%d.%s", i, suffix); \
+		if (!(l->field = load(st, pre, n, d0, d1, err))) \
+			return err ? err->code : GK_EDATA; \
+	} while (0)
+	LOAD(wo, "self_attn.o_proj.weight", H, Q);
+	if (c->o_bias)
+		LOAD(bo, "self_attn.o_proj.bias", H, 0);
+	if (c->qk_norm) {
+		LOAD(q_norm, "self_attn.q_norm.weight", D, 0);
+		LOAD(k_norm, "self_attn.k_norm.weight", D, 0);
+	}
+	LOAD(wd, "mlp.down_proj.weight", H, F);
+	if (c->mlp_bias)
+		LOAD(bd, "mlp.down_proj.bias", H, 0);
+	LOAD(attn_norm, "input_layernorm.weight", H, 0);
+	if (c->sandwich_norm) {
+		LOAD(post_attn_norm, "post_attention_layernorm.weight", H, 0);
+		LOAD(mlp_norm, "pre_feedforward_layernorm.weight", H, 0);
+		LOAD(post_mlp_norm, "post_feedforward_layernorm.weight", H, 0);
+	} else {
+		LOAD(mlp_norm, "post_attention_layernorm.weight", H, 0);
+	}
+#undef LOAD
+	return 0;
+}
+
+int gk_lm_load_st(gk_lm **out, const gk_lm_config *cfg, const gk_safetensors *st, gk_error *err)
+{
+	int rc = gk_lm_config_validate(cfg, "config.json", err);
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	gk_lm *m = calloc(1, sizeof *m);
+	if (!m)
+		return gk_error_nomem(err);
+	m->cfg = *cfg;
+	const char *pre = cfg->weight_prefix;
+	int64_t V = cfg->vocab_size, H = cfg->hidden_size;
+	size_t half = (size_t)cfg->head_dim / 2;
+
+	if (!(m->embed = load(st, pre, "embed_tokens.weight", V, H, err)) ||
+	    !(m->norm = load(st, pre, "norm.weight", H, 0, err)))
+		goto fail;
+	if (cfg->tie_word_embeddings) {
+		m->lm_head = m->embed;
+	} else {
+		/* lm_head sits beside the "model." part */
+		int64_t shape[2] = {V, H};
+		const char *head = gk_safetensors_find(st, "language_model.lm_head.weight") ?
+			"language_model.lm_head.weight" : "lm_head.weight";
+		if (!(m->lm_head = gk_safetensors_load_f32(st, head, 2, shape, err)))
+			goto fail;
+	}
+	if (!(m->layers = calloc((size_t)cfg->num_hidden_layers, sizeof *m->layers))) {
+		gk_error_nomem(err);
+		goto fail;
+	}
+	for (int i = 0; i < cfg->num_hidden_layers; i++)
+		if (load_layer(&m->layers[i], cfg, st, i, err) < 0)
+			goto fail;
+	if (!(m->inv_freq = alloc_floats(half, err)) || !(m->inv_freq_local = alloc_floats(half, err)))
+		goto fail;
+	gk_rope_inv_freq(&cfg->rope, cfg->head_dim, m->inv_freq);
+	gk_rope_inv_freq(&cfg->rope_local, cfg->head_dim, m->inv_freq_local);
+	*out = m;
+	return 0;
+fail:
+	rc = err && err->code ? err->code : GK_EDATA;
+	gk_lm_free(m);
+	return rc;
+}
+
+int gk_lm_load(gk_lm **out, const char *dir, gk_error *err)
+{
+	gk_lm_config cfg;
+	gk_safetensors *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = gk_lm_config_load(&cfg, dir, err)) < 0)
+		return rc;
+	if ((rc = gk_safetensors_open_dir(&st, dir, err)) < 0)
+		return rc;
+	rc = gk_lm_load_st(out, &cfg, st, err);
+	gk_safetensors_free(st);
+	return rc;
+}
+
+void gk_lm_set_bidirectional(gk_lm *m, bool on)
+{
+	m->cfg.bidirectional = on;
+}

@@ -1,0 +1,2 @@
+name=gemma3-bf16
+. "$top_srcdir/tests/lm-golden.sh"

@@ -1,0 +1,2 @@
+name=llama-f32
+. "$top_srcdir/tests/lm-golden.sh"

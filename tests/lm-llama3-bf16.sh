@@ -1,0 +1,2 @@
+name=llama3-bf16
+. "$top_srcdir/tests/lm-golden.sh"

@@ -1,0 +1,2 @@
+name=qwen3-f32
+. "$top_srcdir/tests/lm-golden.sh"
