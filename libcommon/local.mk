@@ -18,3 +18,4 @@ libcommon_libcommon_a_SOURCES += libcommon/filter.c libcommon/filter.h
 libcommon_libcommon_a_SOURCES += libcommon/vecmath.c libcommon/vecmath.h
 libcommon_libcommon_a_SOURCES += libcommon/st_config.c libcommon/st_config.h \
 	libcommon/fd_sniff.c libcommon/fd_sniff.h
+libcommon_libcommon_a_SOURCES += libcommon/fret.c libcommon/fret.h

@@ -33,3 +33,6 @@ tests_fuzz_replay_tokenizer_SOURCES = fuzz/fuzz-tokenizer.c fuzz/replay.c fuzz/f
 tests_fuzz_replay_safetensors_SOURCES = fuzz/fuzz-safetensors.c fuzz/replay.c fuzz/fuzz-util.h
 TESTS += tests/fuzz-replay.sh
 EXTRA_DIST += tests/fuzz-replay.sh tests/fuzz-regressions fuzz/run.sh
+check_PROGRAMS += tests/unit/test-fret
+tests_unit_test_fret_SOURCES = tests/unit/test-fret.c tests/unit/check.h
+TESTS += tests/unit/test-fret
