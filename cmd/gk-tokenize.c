@@ -4,8 +4,6 @@
  * gk_input) or gk streams of text records (told apart by the first byte).
  * This file is options, prompt formatting and the record loop.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +11,11 @@
 
 #include "buf.h"
 #include "cli.h"
-#include "fd_sniff.h"
 #include "input.h"
 #include "input_cli.h"
 #include "json_util.h"
 #include "progress.h"
+#include "record_source.h"
 #include "st_config.h"
 #include "stream.h"
 #include "tokenizer.h"
@@ -61,59 +59,6 @@ typedef struct settings {
 	bool drop_text;
 	gk_encode_options enc;
 } settings;
-
-/* One input: a gk stream or anything gk_input reads. */
-typedef struct source {
-	gk_sniff sniff;
-	int fd;
-	gk_input *text;
-	gk_stream_reader *stream;
-	char *name;
-} source;
-
-static int source_open(source *s, const char *path, const gk_input_options *opt, gk_error *err)
-{
-	bool is_stdin = !strcmp(path, "-");
-	int rc;
-
-	memset(s, 0, sizeof *s);
-	s->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
-	if (s->fd < 0)
-		return gk_error_set(err, GK_ENOINPUT, "%s: %s", path, strerror(errno));
-	s->name = strdup(is_stdin ? "stdin" : path);
-	if (!s->name)
-		return gk_error_nomem(err);
-	if ((rc = gk_sniff_open(&s->sniff, s->fd, s->name, err)) < 0)
-		return rc;
-	if (gk_sniff_is_stream(&s->sniff))
-		return gk_stream_open_fd(&s->stream, s->sniff.fd, s->name, NULL, err);
-	return gk_input_open_fd(&s->text, s->sniff.fd, s->name, opt, err);
-}
-
-static int source_next(source *s, gk_record **rec, gk_error *err)
-{
-	return s->stream ? gk_stream_read(s->stream, rec, err) : gk_input_next(s->text, rec, err);
-}
-
-static void source_where(source *s, char *buf, size_t size)
-{
-	if (s->stream)
-		gk_stream_where(s->stream, buf, size);
-	else
-		snprintf(buf, size, "%s", gk_input_where(s->text));
-}
-
-static void source_close(source *s)
-{
-	gk_stream_close(s->stream);
-	gk_input_close(s->text);
-	gk_sniff_done(&s->sniff);
-	if (s->fd > STDIN_FILENO)
-		close(s->fd);
-	free(s->name);
-	memset(s, 0, sizeof *s);
-	s->fd = -1;
-}
 
 /* A string field of rec, or def. */
 static const char *field(const gk_record *rec, const char *key, const char *def, size_t *len)
@@ -304,14 +249,14 @@ int main(int argc, char **argv)
 	char **paths = optind < argc ? argv + optind : dash;
 	size_t npaths = optind < argc ? (size_t)(argc - optind) : 1;
 	for (size_t i = 0; rc == 0 && i < npaths; i++) {
-		source src;
+		gk_record_source src;
 
-		rc = source_open(&src, paths[i], &in_opt, &err);
-		while (rc == 0 && (rc = source_next(&src, &rec, &err)) == 1) {
+		rc = gk_record_source_open(&src, paths[i], &in_opt, &err);
+		while (rc == 0 && (rc = gk_record_source_next(&src, &rec, &err)) == 1) {
 			rc = tokenize_record(&st, tok, rec, &text, &enc, &err);
 			if (rc < 0) {
 				char where[512];
-				source_where(&src, where, sizeof where);
+				gk_record_source_where(&src, where, sizeof where);
 				gk_error_prefix(&err, "%s", where);
 			} else {
 				truncated += enc.truncated;
@@ -320,7 +265,7 @@ int main(int argc, char **argv)
 			}
 			gk_record_free(rec);
 		}
-		source_close(&src);
+		gk_record_source_close(&src);
 	}
 	if (rc == 0)
 		rc = gk_stream_writer_close(out, &err);

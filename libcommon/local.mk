@@ -19,3 +19,4 @@ libcommon_libcommon_a_SOURCES += libcommon/vecmath.c libcommon/vecmath.h
 libcommon_libcommon_a_SOURCES += libcommon/st_config.c libcommon/st_config.h \
 	libcommon/fd_sniff.c libcommon/fd_sniff.h
 libcommon_libcommon_a_SOURCES += libcommon/fret.c libcommon/fret.h
+libcommon_libcommon_a_SOURCES += libcommon/record_source.c libcommon/record_source.h
