@@ -8,3 +8,5 @@ cmd_gk_encode_SOURCES = cmd/gk-encode.c
 cmd_gk_pool_SOURCES = cmd/gk-pool.c
 bin_PROGRAMS += cmd/gk-tokenize
 cmd_gk_tokenize_SOURCES = cmd/gk-tokenize.c
+bin_PROGRAMS += cmd/gk-relabel
+cmd_gk_relabel_SOURCES = cmd/gk-relabel.c

@@ -20,3 +20,4 @@ libcommon_libcommon_a_SOURCES += libcommon/st_config.c libcommon/st_config.h \
 	libcommon/fd_sniff.c libcommon/fd_sniff.h
 libcommon_libcommon_a_SOURCES += libcommon/fret.c libcommon/fret.h
 libcommon_libcommon_a_SOURCES += libcommon/record_source.c libcommon/record_source.h
+libcommon_libcommon_a_SOURCES += libcommon/passages.c libcommon/passages.h
