@@ -36,3 +36,6 @@ EXTRA_DIST += tests/fuzz-replay.sh tests/fuzz-regressions fuzz/run.sh
 check_PROGRAMS += tests/unit/test-fret
 tests_unit_test_fret_SOURCES = tests/unit/test-fret.c tests/unit/check.h
 TESTS += tests/unit/test-fret
+TESTS += tests/relabel.sh
+EXTRA_DIST += tests/relabel.sh tests/golden/relabel tests/reference/relabel-prompts.js \
+	tests/reference/relabel_reference.py tests/reference/make-relabel-goldens.sh
