@@ -5,7 +5,8 @@
 # all-MiniLM-L6-v2's shape), corpus.jsonl (300 records of the sample) and
 # queries.jsonl (20), corpus.tar.gz, tokens.gk, hidden.gk and corpus.gk (the
 # corpus through each stage), queries.gk, shard-1.gk and shard-2.gk (the
-# corpus in two), qrels/test.tsv.  Every command must exit 0.
+# corpus in two), hits.gk (the queries' top 20), lm/ (stories260K),
+# qrels/test.tsv.  Every command must exit 0.
 . "$top_srcdir/tests/setup.sh"
 base="$T/base"
 make_model "$base/model" --shape minilm --seed 7 --pooling mean --normalize
@@ -20,6 +21,8 @@ gk-tokenize -m "$base/model" "$base/queries.jsonl" | gk-encode -m "$base/model" 
 gk-cat -H "$base/corpus.gk" >"$T/corpus.json"
 head -151 "$T/corpus.json" | gk-cat -e >"$base/shard-1.gk"
 (head -1 "$T/corpus.json"; tail -n +152 "$T/corpus.json") | gk-cat -e >"$base/shard-2.gk"
+gk-knn -k 20 "$base/corpus.gk" <"$base/queries.gk" >"$base/hits.gk"
+ln -s "$data/models/stories260K" "$base/lm"
 mkdir -p "$base/qrels"
 cp "$data/debdesc-small/qrels/test.tsv" "$base/qrels/"
 ln -s "$top_srcdir/tests" "$base/tests"
