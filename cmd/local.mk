@@ -10,3 +10,5 @@ bin_PROGRAMS += cmd/gk-tokenize
 cmd_gk_tokenize_SOURCES = cmd/gk-tokenize.c
 bin_PROGRAMS += cmd/gk-relabel
 cmd_gk_relabel_SOURCES = cmd/gk-relabel.c
+bin_PROGRAMS += cmd/gk-generate
+cmd_gk_generate_SOURCES = cmd/gk-generate.c

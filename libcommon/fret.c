@@ -6,6 +6,7 @@
 #include "fret.h"
 
 #include <math.h>
+#include <string.h>
 
 /* Candidate j comes before i: a better score, or an equal one retrieved
  * earlier.  NaN counts as the worst score. */
@@ -83,4 +84,40 @@ long gk_fret_negative(const gk_fret_candidate *c, size_t n, enum gk_fret_negativ
 		return k >= 2 && (size_t)k <= n ? gk_fret_at_rank(c, n, k) : -1;
 	}
 	return -1;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && is_space(**s))
+		(*s)++, (*len)--;
+	while (*len && is_space((*s)[*len - 1]))
+		(*len)--;
+}
+
+bool gk_fret_parse_generation(const char *text, const char **task, size_t *tlen,
+			      const char **query, size_t *qlen)
+{
+	const char *nl, *q;
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	nl = strchr(text, '\n');
+	if (!nl)
+		return false;
+	*task = text;
+	*tlen = (size_t)(nl - text);
+	trim(task, tlen);
+	for (q = nl; is_space(*q); q++)
+		;
+	if (strncmp(q, "query:", 6) != 0)
+		return false;
+	*query = q + 6;
+	*qlen = strcspn(*query, "\n");
+	trim(query, qlen);
+	return *tlen > 0 && *qlen > 0;
 }

@@ -11,6 +11,7 @@
 #ifndef GK_FRET_H
 #define GK_FRET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,5 +38,12 @@ enum gk_fret_negative { GK_FRET_NEG_LOWEST, GK_FRET_NEG_RANDOM, GK_FRET_NEG_RANK
  * (n < 2, or k out of 2..n). */
 long gk_fret_negative(const gk_fret_candidate *c, size_t n, enum gk_fret_negative how, int k,
 		      uint64_t *rng);
+
+/* FRet step 1's output: the text a model wrote after a prompt ending in
+ * "task:", read as "TASK\nquery: QUERY" (blank lines and spaces around
+ * either allowed).  On success *task and *query point into text with their
+ * lengths; false when either is missing or empty. */
+bool gk_fret_parse_generation(const char *text, const char **task, size_t *tlen,
+			      const char **query, size_t *qlen);
 
 #endif

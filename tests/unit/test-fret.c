@@ -3,6 +3,7 @@
  * answers worked out by hand in the comments.
  */
 #include <math.h>
+#include <string.h>
 
 #include "check.h"
 #include "fret.h"
@@ -60,5 +61,18 @@ int main(void)
 	CHECK(e[0].fused == e[1].fused && e[0].rank == 1 && e[1].rank == 2);
 	/* a single candidate has no negative */
 	CHECK(gk_fret_negative(e, 1, GK_FRET_NEG_LOWEST, 0, &rng) == -1);
+
+	/* what a model writes after "task:" */
+	const char *task, *query;
+	size_t tl, ql;
+	CHECK(gk_fret_parse_generation(" Given a question, retrieve answers\nquery: who wrote hamlet\n", &task, &tl, &query, &ql));
+	CHECK(tl == 34 && !strncmp(task, "Given a question, retrieve answers", tl) && ql == 16 && !strncmp(query, "who wrote hamlet", 16));
+	CHECK(gk_fret_parse_generation("find facts \r\n\n  query:  cats purr  \nmore text", &task, &tl, &query, &ql));
+	CHECK(tl == 10 && ql == 9 && !strncmp(query, "cats purr", 9));
+	CHECK(!gk_fret_parse_generation("no newline at all", &task, &tl, &query, &ql));
+	CHECK(!gk_fret_parse_generation("a task\nquestion: not the word query", &task, &tl, &query, &ql));
+	CHECK(!gk_fret_parse_generation("a task\nquery:   \n", &task, &tl, &query, &ql));
+	CHECK(!gk_fret_parse_generation("   \nquery: a query", &task, &tl, &query, &ql));
+	CHECK(!gk_fret_parse_generation("", &task, &tl, &query, &ql));
 	return check_exit();
 }
