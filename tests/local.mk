@@ -39,3 +39,5 @@ TESTS += tests/unit/test-fret
 TESTS += tests/relabel.sh
 EXTRA_DIST += tests/relabel.sh tests/golden/relabel tests/reference/relabel-prompts.js \
 	tests/reference/relabel_reference.py tests/reference/make-relabel-goldens.sh
+TESTS += tests/generate.sh
+EXTRA_DIST += tests/generate.sh
