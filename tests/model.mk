@@ -28,3 +28,8 @@ check_PROGRAMS += tests/unit/test-model-load
 tests_unit_test_model_load_SOURCES = tests/unit/test-model-load.c
 TESTS += tests/model-errors.sh
 EXTRA_DIST += tests/model-errors.sh
+# The encoder benchmark is built by make check (so it keeps compiling) but
+# not run; bench/run-encode.sh runs it.
+check_PROGRAMS += bench/bench-encode
+bench_bench_encode_SOURCES = bench/bench-encode.c
+EXTRA_DIST += bench/run-encode.sh bench/encode-results.md
