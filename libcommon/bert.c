@@ -4,6 +4,7 @@
 #include "bert.h"
 
 #include <cblas.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,7 +175,9 @@ int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 	size_t widest = 3 * H > F ? 3 * H : F;
 	int rc;
 
-	if (n > SIZE_MAX / sizeof(size_t) - 1 || T == (size_t)-1 || (T && T > SIZE_MAX / sizeof(float) / widest))
+	/* cblas takes int sizes: the batch's token count must fit one */
+	if (n > SIZE_MAX / sizeof(size_t) - 1 || T == (size_t)-1 || T > INT_MAX ||
+	    (T && T > SIZE_MAX / sizeof(float) / widest))
 		return gk_error_set(err, GK_EDATA, "batch of %zu sequences is too large", n);
 	size_t *offs = malloc((n + 1) * sizeof *offs);
 	if (!offs)

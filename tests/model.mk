@@ -3,7 +3,7 @@
 check_PROGRAMS += tests/gen-model
 tests_gen_model_SOURCES = tests/gen-model.c
 check_PROGRAMS += tests/unit/test-model-golden
-tests_unit_test_model_golden_SOURCES = tests/unit/test-model-golden.c
+tests_unit_test_model_golden_SOURCES = tests/unit/test-model-golden.c tests/unit/test-model.h
 TESTS += tests/model-tiny-f32.sh tests/model-tiny-f16.sh tests/model-tiny-bf16.sh \
 	tests/model-tiny-nost.sh tests/model-minilm-f32.sh
 EXTRA_DIST += tests/model-golden.sh \
@@ -20,10 +20,10 @@ clean-local-model:
 	rm -rf tests/tmp-models
 check_PROGRAMS += tests/unit/test-model-safetensors
 TESTS += tests/unit/test-model-safetensors
-tests_unit_test_model_safetensors_SOURCES = tests/unit/test-model-safetensors.c
+tests_unit_test_model_safetensors_SOURCES = tests/unit/test-model-safetensors.c tests/unit/test-model.h
 check_PROGRAMS += tests/unit/test-model-kernels
 TESTS += tests/unit/test-model-kernels
-tests_unit_test_model_kernels_SOURCES = tests/unit/test-model-kernels.c
+tests_unit_test_model_kernels_SOURCES = tests/unit/test-model-kernels.c tests/unit/test-model.h
 check_PROGRAMS += tests/unit/test-model-load
 tests_unit_test_model_load_SOURCES = tests/unit/test-model-load.c
 TESTS += tests/model-errors.sh

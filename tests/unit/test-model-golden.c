@@ -17,12 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test-model.h"
 #include "model.h"
 
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } while (0)
 
 struct seq {
 	int32_t *ids, *types;
@@ -71,17 +68,6 @@ static double max_diff(const float *a, const json_t *golden, size_t n, int *bad_
 		return INFINITY;
 	for (size_t i = 0; i < n; i++) {
 		double d = fabs((double)a[i] - json_number_value(json_array_get(golden, i)));
-		if (!(d <= m))
-			m = d;
-	}
-	return m;
-}
-
-static double max_abs_diff(const float *a, const float *b, size_t n)
-{
-	double m = 0;
-	for (size_t i = 0; i < n; i++) {
-		double d = fabs((double)a[i] - b[i]);
 		if (!(d <= m))
 			m = d;
 	}

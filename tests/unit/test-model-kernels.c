@@ -10,16 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test-model.h"
 #include "bert_config.h"
 #include "dtype.h"
 #include "kernels.h"
 #include "parallel.h"
 #include "pooling.h"
 
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } while (0)
 
 static uint64_t rng = 12345;
 
@@ -35,17 +32,6 @@ static float *random_buf(size_t n)
 	for (size_t i = 0; i < n; i++)
 		p[i] = urand();
 	return p;
-}
-
-static double max_diff(const float *a, const float *b, size_t n)
-{
-	double m = 0;
-	for (size_t i = 0; i < n; i++) {
-		double d = fabs((double)a[i] - b[i]);
-		if (!(d <= m))
-			m = d;
-	}
-	return m;
 }
 
 static void test_dtype(void)
@@ -89,14 +75,14 @@ static void test_linear(void)
 		for (int bias = 0; bias < 2; bias++) {
 			gk_linear(x, w, bias ? b : NULL, y, n, in, out);
 			gk_linear_ref(x, w, bias ? b : NULL, r, n, in, out);
-			double d = max_diff(y, r, n * out);
+			double d = max_abs_diff(y, r, n * out);
 			CHECK(d <= 1e-5 * sqrt((double)in), "linear %zux%zux%zu bias %d: max diff %g", n, in, out, bias, d);
 		}
 		/* a row's result does not depend on how many rows are in the call */
 		float *y1 = malloc(out * sizeof *y1);
 		gk_linear(x + (n - 1) * in, w, b, y1, 1, in, out);
 		gk_linear(x, w, b, y, n, in, out);
-		CHECK(max_diff(y1, y + (n - 1) * out, out) == 0, "linear %zux%zux%zu: last row alone differs", n, in, out);
+		CHECK(max_abs_diff(y1, y + (n - 1) * out, out) == 0, "linear %zux%zux%zu: last row alone differs", n, in, out);
 		free(x), free(w), free(b), free(y), free(r), free(y1);
 	}
 }
@@ -118,11 +104,11 @@ static void test_attention(void)
 		gk_error err = {0};
 		memset(a, 0, T * H * sizeof *a);
 		int rc = gk_attention(qkv, a, offs, ns, heads, hd, threads, &err);
-		double d = max_diff(a, r, T * H);
+		double d = max_abs_diff(a, r, T * H);
 		CHECK(rc == 0 && d <= 1e-5, "attention, %d threads: max diff %g", threads, d);
 	}
 	/* A sequence of one token attends only to itself: output = its value. */
-	CHECK(max_diff(r, qkv + 2 * H, H) <= 1e-6, "1-token attention is the value vector");
+	CHECK(max_abs_diff(r, qkv + 2 * H, H) <= 1e-6, "1-token attention is the value vector");
 	/* Equal keys give uniform weights: output = mean of values. */
 	size_t o2[2] = {0, 3};
 	float q3[3 * 3 * 2], c3[3 * 2];
@@ -152,12 +138,12 @@ static void test_elementwise(void)
 	gk_act_ref(GK_ACT_GELU, e, 5);
 	/* torch 1.13: torch.nn.functional.gelu(torch.tensor([-3., -1., 0., 1., 2.5])) */
 	float want[5] = {-0.00404986739f, -0.158655286f, 0.0f, 0.841344714f, 2.48447585f};
-	CHECK(max_diff(e, want, 5) < 1e-6, "gelu");
+	CHECK(max_abs_diff(e, want, 5) < 1e-6, "gelu");
 	memcpy(e, v, sizeof v);
 	gk_act_ref(GK_ACT_GELU_TANH, e, 5);
 	/* torch 1.13: gelu(..., approximate="tanh") */
 	float want_t[5] = {-0.00363743305f, -0.158807993f, 0.0f, 0.841192007f, 2.48491573f};
-	CHECK(max_diff(e, want_t, 5) < 1e-6, "gelu tanh %g %g", e[0], e[4]);
+	CHECK(max_abs_diff(e, want_t, 5) < 1e-6, "gelu tanh %g %g", e[0], e[4]);
 	memcpy(e, v, sizeof v);
 	gk_act_ref(GK_ACT_RELU, e, 5);
 	CHECK(e[0] == 0 && e[4] == 2.5f, "relu");
@@ -167,7 +153,7 @@ static void test_elementwise(void)
 	memcpy(big2, big, n * sizeof *big);
 	gk_act_apply(GK_ACT_GELU, big, n, 3);
 	gk_act_ref(GK_ACT_GELU, big2, n);
-	CHECK(max_diff(big, big2, n) == 0, "threaded gelu differs from the plain loop");
+	CHECK(max_abs_diff(big, big2, n) == 0, "threaded gelu differs from the plain loop");
 	free(big), free(big2);
 }
 
