@@ -67,3 +67,9 @@ int gk_model_pool(const gk_model *m, const float *hidden, size_t len, float *out
 {
 	return gk_st_modules_apply(&m->mods, hidden, len, out, err);
 }
+
+int gk_model_pool_prompt(const gk_model *m, const float *hidden, size_t len, size_t prompt_len,
+	float *out, gk_error *err)
+{
+	return gk_st_modules_apply_prompt(&m->mods, hidden, len, prompt_len, out, err);
+}

@@ -58,5 +58,9 @@ int gk_model_encode(const gk_model *m, const gk_sequence *seqs, size_t n,
 /* One sequence's hidden states (len, hidden) -> out (output_dim) through
  * the sentence-transformers modules (pooling, dense, normalize). */
 int gk_model_pool(const gk_model *m, const float *hidden, size_t len, float *out, gk_error *err);
+/* The same when the first prompt_len tokens are a prompt (see
+ * gk_st_modules_apply_prompt: left out only if the model says so). */
+int gk_model_pool_prompt(const gk_model *m, const float *hidden, size_t len, size_t prompt_len,
+	float *out, gk_error *err);
 
 #endif

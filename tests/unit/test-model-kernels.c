@@ -16,6 +16,7 @@
 #include "kernels.h"
 #include "parallel.h"
 #include "pooling.h"
+#include "st_modules.h"
 
 
 static uint64_t rng = 12345;
@@ -199,6 +200,35 @@ static void test_pooling(void)
 	CHECK(rc == 0 && o[0] == 1 && o[1] == -1 && o[2] == 3 && o[3] == 5 && o[4] == 2, "concatenated order");
 	CHECK(gk_pool(GK_POOL_MEAN, h, 0, 2, o, &err) == GK_EDATA, "0 tokens refused");
 	CHECK(gk_pool(0, h, 3, 2, o, &err) == GK_EDATA, "no mode refused");
+	/* leaving out a 1-token prompt: tokens 1..2 pooled, cls and lasttoken unchanged */
+	struct { unsigned mode; float a, b; } skip1[] = {
+		{GK_POOL_CLS, 1, -1}, {GK_POOL_LASTTOKEN, 2, 0}, {GK_POOL_MAX, 3, 5},
+		{GK_POOL_MEAN, 2.5f, 2.5f}, {GK_POOL_MEAN_SQRT_LEN, 5 / sqrtf(2), 5 / sqrtf(2)},
+		{GK_POOL_WEIGHTED_MEAN, (6 + 6) / 5.0f, (10 + 0) / 5.0f}, /* weights 2, 3: absolute positions */
+	};
+	for (size_t i = 0; i < sizeof skip1 / sizeof skip1[0]; i++) {
+		rc = gk_pool_skip(skip1[i].mode, h, 3, 1, 2, o, &err);
+		CHECK(rc == 0 && fabsf(o[0] - skip1[i].a) < 1e-6 && fabsf(o[1] - skip1[i].b) < 1e-6,
+			"pool %s skipping 1: %g %g", gk_pool_name(skip1[i].mode), o[0], o[1]);
+	}
+	CHECK(gk_pool_skip(GK_POOL_MEAN, h, 3, 3, 2, o, &err) == GK_EDATA && strstr(err.msg, "prompt"),
+		"a prompt covering the sequence is refused");
+
+	/* the module pipeline applies the prompt rule only when include_prompt is false */
+	gk_st_modules sm;
+	gk_st_modules_defaults(&sm, 2);
+	CHECK(sm.pooling == GK_POOL_MEAN && sm.out_dim == 2 && sm.include_prompt && !sm.from_modules_json,
+		"defaults");
+	rc = gk_st_modules_apply_prompt(&sm, h, 3, 1, o, &err);
+	CHECK(rc == 0 && o[0] == 2 && fabsf(o[1] - 4.0f / 3) < 1e-6, "include_prompt true keeps the prompt");
+	sm.include_prompt = 0;
+	rc = gk_st_modules_apply_prompt(&sm, h, 3, 1, o, &err);
+	CHECK(rc == 0 && o[0] == 2.5f && o[1] == 2.5f, "include_prompt false drops it: %g %g", o[0], o[1]);
+	rc = gk_st_modules_set_pooling(&sm, GK_POOL_CLS | GK_POOL_MAX, &err);
+	CHECK(rc == 0 && sm.out_dim == 4, "set_pooling: out_dim %d", sm.out_dim);
+	CHECK(gk_st_modules_set_pooling(&sm, 0, &err) == GK_EUSAGE, "set_pooling with no mode");
+	gk_st_modules_clear(&sm);
+
 	float v[3] = {3, 0, 4};
 	gk_l2_normalize(v, 3);
 	CHECK(fabsf(v[0] - 0.6f) < 1e-7 && fabsf(v[2] - 0.8f) < 1e-7, "l2 normalize");
