@@ -58,6 +58,14 @@ static int load_layer(gk_bert_layer *l, const gk_bert_config *c, const gk_safete
 	char p[128];
 	static const char *qkv[3] = {"query", "key", "value"};
 
+	/* shapes first, so a config that does not match the file fails as such */
+	for (int k = 0; k < 3; k++) {
+		int64_t w[2] = {H, H};
+		snprintf(p, sizeof p, "encoder.layer.%d.attention.self.%s.weight", i, qkv[k]);
+		int rc = gk_safetensors_expect(st, p, 2, w, NULL, err);
+		if (rc < 0)
+			return rc;
+	}
 	l->wqkv = malloc((size_t)(3 * H * H) * sizeof(float));
 	l->bqkv = malloc((size_t)(3 * H) * sizeof(float));
 	if (!l->wqkv || !l->bqkv)

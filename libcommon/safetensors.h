@@ -58,6 +58,12 @@ const gk_tensor_info *gk_safetensors_at(const gk_safetensors *st, size_t i);
  * BertFor* classes differ by that prefix.  NULL when absent. */
 const gk_tensor_info *gk_safetensors_find(const gk_safetensors *st, const char *name);
 
+/* Check that tensor `name` exists, has exactly shape[0..ndim) and a dtype
+ * we compute with; *out (may be NULL) gets it.  GK_EDATA otherwise, the
+ * message naming the file, the tensor and both shapes. */
+int gk_safetensors_expect(const gk_safetensors *st, const char *name, int ndim,
+	const int64_t *shape, const gk_tensor_info **out, gk_error *err);
+
 /* Copy tensor `name` into out as f32 (widening f16/bf16), after checking
  * that its shape is exactly shape[0..ndim).  out holds the product of shape
  * floats.  Errors (GK_EDATA): missing tensor, unsupported dtype, shape

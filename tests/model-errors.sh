@@ -47,6 +47,14 @@ fresh ffn
 edit "$d/config.json" 's/"intermediate_size": 64/"intermediate_size": 65/'
 expect 65 "encoder.layer.0.intermediate.dense.weight': shape \[64, 32\], expected \[65, 32\]" "$d"
 
+# A config far bigger than the weights fails on the shapes, not on memory.
+fresh huge
+edit "$d/config.json" 's/"hidden_size": 32/"hidden_size": 65536/; s/"intermediate_size": 64/"intermediate_size": 262144/'
+expect 65 "embeddings.word_embeddings.weight': shape \[30522, 32\], expected \[30522, 65536\]" "$d"
+fresh hugevocab
+edit "$d/config.json" 's/"vocab_size": 30522/"vocab_size": 16777216/'
+expect 65 "expected \[16777216, 32\]" "$d"
+
 fresh roberta
 edit "$d/config.json" 's/"model_type": "bert"/"model_type": "roberta"/'
 expect 65 "config.json: model_type \"roberta\" is not supported (supported: bert)" "$d"
