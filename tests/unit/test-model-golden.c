@@ -13,6 +13,7 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,23 @@ static float *encode(gk_model *m, const struct seq *s, const size_t *idx, size_t
 	CHECK(rc == 0, "encode: %s", err.msg);
 	free(q);
 	return h;
+}
+
+struct encode_job {
+	gk_model *m;
+	const struct seq *s;
+	const size_t *idx;
+	size_t k;
+	float *out;
+};
+
+static void *encode_thread(void *p)
+{
+	struct encode_job *j = p;
+	size_t *offs = malloc(j->k * sizeof *offs);
+	j->out = encode(j->m, j->s, j->idx, j->k, offs);
+	free(offs);
+	return NULL;
 }
 
 static void check_goldens(gk_model *m, const json_t *g, const struct seq *s,
@@ -212,6 +230,20 @@ int main(int argc, char **argv)
 	printf("2 threads vs 1: max |diff| %.3g\n", d2);
 	check_goldens(m, g, s, idx, k, "batch, 2 threads");
 	free(batch2);
+
+	/* Two threads encoding with one model at once get what one thread gets. */
+	struct encode_job jobs[2];
+	pthread_t tid[2];
+	for (int t = 0; t < 2; t++) {
+		jobs[t] = (struct encode_job){m, s, idx, k, NULL};
+		pthread_create(&tid[t], NULL, encode_thread, &jobs[t]);
+	}
+	for (int t = 0; t < 2; t++) {
+		pthread_join(tid[t], NULL);
+		double d = max_abs_diff(jobs[t].out, batch, T * H);
+		CHECK(d <= 1e-6, "concurrent encode %d vs alone: max diff %g", t, d);
+		free(jobs[t].out);
+	}
 
 	/* Every sequence that does not fit is refused, alone or in a batch. */
 	for (size_t i = 0; i < n; i++) {
