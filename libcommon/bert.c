@@ -172,6 +172,18 @@ static int check_input(const gk_bert_config *c, const gk_sequence *seqs, size_t 
 	return 0;
 }
 
+/* post-LN residual: x = LN(x + y), by the plain loops or the threaded pass */
+static void add_ln(float *x, const float *y, const float *g, const float *b,
+	size_t n, size_t d, float eps, int ref, int threads)
+{
+	if (ref) {
+		gk_add(x, y, n * d);
+		gk_layernorm(x, g, b, n, d, eps);
+	} else {
+		gk_add_layernorm(x, y, g, b, n, d, eps, threads);
+	}
+}
+
 int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 	float *out, const gk_bert_run *run, gk_error *err)
 {
@@ -218,7 +230,7 @@ int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 			for (size_t k = 0; k < H; k++)
 				r[k] = w[k] + p[k] + t[k];
 		}
-	gk_layernorm(x, b->emb_ln_g, b->emb_ln_b, T, H, c->layer_norm_eps);
+	gk_add_layernorm(x, NULL, b->emb_ln_g, b->emb_ln_b, T, H, c->layer_norm_eps, ref ? 1 : threads);
 
 	for (int li = 0; li < c->num_hidden_layers; li++) {
 		const gk_bert_layer *l = &b->layers[li];
@@ -229,16 +241,14 @@ int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 				c->head_dim, threads, err)) < 0)
 			goto out;
 		linear(ctx, l->wo, l->bo, tmp, T, H, H);
-		gk_add(x, tmp, T * H); /* post-LN: x = LN(x + sublayer(x)) */
-		gk_layernorm(x, l->ln1_g, l->ln1_b, T, H, c->layer_norm_eps);
+		add_ln(x, tmp, l->ln1_g, l->ln1_b, T, H, c->layer_norm_eps, ref, threads);
 		linear(x, l->w1, l->b1, ffn, T, H, F);
 		if (ref)
 			gk_act_ref(c->hidden_act, ffn, T * F);
 		else
 			gk_act_apply(c->hidden_act, ffn, T * F, threads);
 		linear(ffn, l->w2, l->b2, tmp, T, F, H);
-		gk_add(x, tmp, T * H);
-		gk_layernorm(x, l->ln2_g, l->ln2_b, T, H, c->layer_norm_eps);
+		add_ln(x, tmp, l->ln2_g, l->ln2_b, T, H, c->layer_norm_eps, ref, threads);
 	}
 	rc = 0;
 out:

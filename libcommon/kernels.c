@@ -98,6 +98,30 @@ void gk_add(float *y, const float *x, size_t n)
 		y[i] += x[i];
 }
 
+struct add_ln_job {
+	float *x;
+	const float *y, *g, *b;
+	size_t d;
+	float eps;
+};
+
+static void add_ln_rows(void *p, size_t begin, size_t end)
+{
+	struct add_ln_job *j = p;
+	float *x = j->x + begin * j->d;
+	if (j->y)
+		gk_add(x, j->y + begin * j->d, (end - begin) * j->d);
+	gk_layernorm(x, j->g, j->b, end - begin, j->d, j->eps);
+}
+
+void gk_add_layernorm(float *x, const float *y, const float *g, const float *b,
+	size_t n, size_t d, float eps, int n_threads)
+{
+	struct add_ln_job j = {x, y, g, b, d, eps};
+	/* a thread start costs about as much as 64 rows of 384 */
+	gk_parallel_for(n * d < 65536 ? 1 : n_threads, n, add_ln_rows, &j);
+}
+
 void gk_act_ref(gk_act act, float *x, size_t n)
 {
 	switch (act) {

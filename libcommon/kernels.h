@@ -30,6 +30,12 @@ void gk_layernorm(float *x, const float *g, const float *b, size_t n, size_t d, 
 /* y (n) += x (n). */
 void gk_add(float *y, const float *x, size_t n);
 
+/* x (n, d) = LayerNorm(x + y) row by row, rows spread over n_threads: the
+ * residual add and LayerNorm of a post-LN block in one pass.  y may be
+ * NULL (LayerNorm only).  Same arithmetic as gk_add then gk_layernorm. */
+void gk_add_layernorm(float *x, const float *y, const float *g, const float *b,
+	size_t n, size_t d, float eps, int n_threads);
+
 /* x (n) = act(x), in place; gk_act_apply spreads the work over n_threads. */
 void gk_act_apply(gk_act act, float *x, size_t n, int n_threads);
 void gk_act_ref(gk_act act, float *x, size_t n);

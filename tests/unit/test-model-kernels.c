@@ -133,6 +133,17 @@ static void test_elementwise(void)
 	CHECK(fabsf(x[0] + 2 / sd) < 1e-6 && fabsf(x[2]) < 1e-6 && fabsf(x[3] - (3 / sd + 1)) < 1e-6,
 		"layernorm %g %g %g %g", x[0], x[1], x[2], x[3]);
 
+	/* the fused threaded residual + LayerNorm is the plain add then LayerNorm */
+	size_t rows = 500, d = 384;
+	float *xa = random_buf(rows * d), *ya = random_buf(rows * d), *xb = malloc(rows * d * sizeof *xb);
+	float *ga = random_buf(d), *ba = random_buf(d);
+	memcpy(xb, xa, rows * d * sizeof *xb);
+	gk_add_layernorm(xa, ya, ga, ba, rows, d, 1e-12f, 2);
+	gk_add(xb, ya, rows * d);
+	gk_layernorm(xb, ga, ba, rows, d, 1e-12f);
+	CHECK(max_abs_diff(xa, xb, rows * d) == 0, "gk_add_layernorm differs from gk_add + gk_layernorm");
+	free(xa), free(ya), free(xb), free(ga), free(ba);
+
 	float v[5] = {-3, -1, 0, 1, 2.5f};
 	float e[5];
 	memcpy(e, v, sizeof v);
