@@ -33,3 +33,4 @@ EXTRA_DIST += tests/model-errors.sh
 check_PROGRAMS += bench/bench-encode
 bench_bench_encode_SOURCES = bench/bench-encode.c
 EXTRA_DIST += bench/run-encode.sh bench/encode-results.md
+EXTRA_DIST += doc/models.md
