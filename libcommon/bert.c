@@ -172,6 +172,16 @@ static int check_input(const gk_bert_config *c, const gk_sequence *seqs, size_t 
 	return 0;
 }
 
+/* y (n, out) = x (n, in) w^T + b, by the plain loops or threaded sgemm */
+static void linear(const float *x, const float *w, const float *b, float *y,
+	size_t n, size_t in, size_t out, int ref, int threads)
+{
+	if (ref)
+		gk_linear_ref(x, w, b, y, n, in, out);
+	else
+		gk_linear_mt(x, w, b, y, n, in, out, threads);
+}
+
 /* post-LN residual: x = LN(x + y), by the plain loops or the threaded pass */
 static void add_ln(float *x, const float *y, const float *g, const float *b,
 	size_t n, size_t d, float eps, int ref, int threads)
@@ -214,10 +224,11 @@ int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 		rc = gk_error_nomem(err);
 		goto out;
 	}
+	/* All parallel work runs on our threads, GEMMs included (split by rows):
+	 * OpenBLAS's own threads would spin between GEMMs and take the cores
+	 * from attention and the activations. */
 	if (!ref)
-		openblas_set_num_threads(threads);
-	void (*linear)(const float *, const float *, const float *, float *, size_t, size_t, size_t) =
-		ref ? gk_linear_ref : gk_linear;
+		openblas_set_num_threads(1);
 
 	/* Embeddings: word + position (restarting at 0 in each sequence) + type. */
 	float *x = out; /* (T, H) the residual stream */
@@ -234,20 +245,20 @@ int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 
 	for (int li = 0; li < c->num_hidden_layers; li++) {
 		const gk_bert_layer *l = &b->layers[li];
-		linear(x, l->wqkv, l->bqkv, qkv, T, H, 3 * H);
+		linear(x, l->wqkv, l->bqkv, qkv, T, H, 3 * H, ref, threads);
 		if (ref)
 			gk_attention_ref(qkv, ctx, offs, n, c->num_attention_heads, c->head_dim);
 		else if ((rc = gk_attention(qkv, ctx, offs, n, c->num_attention_heads,
 				c->head_dim, threads, err)) < 0)
 			goto out;
-		linear(ctx, l->wo, l->bo, tmp, T, H, H);
+		linear(ctx, l->wo, l->bo, tmp, T, H, H, ref, threads);
 		add_ln(x, tmp, l->ln1_g, l->ln1_b, T, H, c->layer_norm_eps, ref, threads);
-		linear(x, l->w1, l->b1, ffn, T, H, F);
+		linear(x, l->w1, l->b1, ffn, T, H, F, ref, threads);
 		if (ref)
 			gk_act_ref(c->hidden_act, ffn, T * F);
 		else
 			gk_act_apply(c->hidden_act, ffn, T * F, threads);
-		linear(ffn, l->w2, l->b2, tmp, T, F, H);
+		linear(ffn, l->w2, l->b2, tmp, T, F, H, ref, threads);
 		add_ln(x, tmp, l->ln2_g, l->ln2_b, T, H, c->layer_norm_eps, ref, threads);
 	}
 	rc = 0;

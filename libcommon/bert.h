@@ -52,7 +52,7 @@ typedef struct gk_bert {
 
 /* Kernel choice for gk_bert_encode. */
 typedef struct gk_bert_run {
-	int n_threads;     /* OpenBLAS and attention threads; <= 0 means 1 */
+	int n_threads;     /* our threads for every phase; <= 0 means 1 */
 	int reference;     /* 1: plain reference loops (slow; for tests) */
 } gk_bert_run;
 
@@ -69,7 +69,10 @@ size_t gk_sequences_tokens(const gk_sequence *seqs, size_t n);
  * sequence s, in input order.  Errors (GK_EDATA, nothing written that the
  * caller should use): a token id or type id out of range, a sequence
  * longer than max_position_embeddings; GK_ENOMEM.  The model is only read:
- * several threads may encode with one gk_bert at once. */
+ * several threads may encode with one gk_bert at once.  Work is spread
+ * over run->n_threads threads of our own, GEMMs split by rows; this sets
+ * OpenBLAS to 1 thread (openblas_set_num_threads is process-wide), since
+ * its idle threads would otherwise spin on the cores we need. */
 int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 	float *out, const gk_bert_run *run, gk_error *err);
 

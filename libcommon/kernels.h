@@ -22,6 +22,10 @@ void gk_linear(const float *x, const float *w, const float *b, float *y,
 	size_t n, size_t in, size_t out);
 void gk_linear_ref(const float *x, const float *w, const float *b, float *y,
 	size_t n, size_t in, size_t out);
+/* gk_linear with the rows split over n_threads of our own, each running a
+ * single-threaded sgemm: a row's result does not depend on the split. */
+void gk_linear_mt(const float *x, const float *w, const float *b, float *y,
+	size_t n, size_t in, size_t out, int n_threads);
 
 /* x (n, d) = LayerNorm(x) row by row, in place: (x - mean) / sqrt(var + eps)
  * * g + b with the biased variance, as torch.nn.functional.layer_norm. */

@@ -50,8 +50,8 @@ int gk_model_has_st_modules(const gk_model *m);
 void gk_model_set_threads(gk_model *m, int n_threads);
 
 /* Forward pass: out (total tokens, hidden), see gk_bert_encode.  The model
- * is read-only here, so concurrent calls on one model are safe (they share
- * the OpenBLAS thread setting). */
+ * is read-only here, so concurrent calls on one model are safe.  Sets
+ * OpenBLAS to 1 thread: the parallelism is the model's own. */
 int gk_model_encode(const gk_model *m, const gk_sequence *seqs, size_t n,
 	float *out, gk_error *err);
 

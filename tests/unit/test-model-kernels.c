@@ -79,6 +79,14 @@ static void test_linear(void)
 			double d = max_abs_diff(y, r, n * out);
 			CHECK(d <= 1e-5 * sqrt((double)in), "linear %zux%zux%zu bias %d: max diff %g", n, in, out, bias, d);
 		}
+		/* the row-split threaded version gives the same bits */
+		float *ym = malloc(n * out * sizeof *ym);
+		for (int t = 1; t <= 3; t++) {
+			gk_linear_mt(x, w, b, ym, n, in, out, t);
+			gk_linear(x, w, b, y, n, in, out);
+			CHECK(max_abs_diff(ym, y, n * out) == 0, "linear_mt %zux%zux%zu, %d threads differs", n, in, out, t);
+		}
+		free(ym);
 		/* a row's result does not depend on how many rows are in the call */
 		float *y1 = malloc(out * sizeof *y1);
 		gk_linear(x + (n - 1) * in, w, b, y1, 1, in, out);
