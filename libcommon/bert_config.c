@@ -123,11 +123,10 @@ int gk_bert_config_load(gk_bert_config *cfg, const char *dir, gk_error *err)
 	char *path = gk_path_join(dir, "config.json");
 	if (!path)
 		return gk_error_nomem(err);
-	json_t *j = gk_json_load_file(path, "config.json", err);
-	free(path);
-	if (!j)
-		return err ? err->code : GK_EDATA;
-	int rc = gk_bert_config_from_json(cfg, j, "config.json", err);
+	/* messages name the whole path: the user may have several models */
+	json_t *j = gk_json_load_file(path, path, err);
+	int rc = j ? gk_bert_config_from_json(cfg, j, path, err) : (err ? err->code : GK_EDATA);
 	json_decref(j);
+	free(path);
 	return rc;
 }

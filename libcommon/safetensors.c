@@ -41,10 +41,10 @@ static const struct {
 	size_t size;
 } dtypes[] = {
 	{"F32", GK_DTYPE_F32, 4}, {"F16", GK_DTYPE_F16, 2}, {"BF16", GK_DTYPE_BF16, 2},
-	{"F64", GK_DTYPE_OTHER, 8}, {"I64", GK_DTYPE_OTHER, 8}, {"U64", GK_DTYPE_OTHER, 8},
-	{"I32", GK_DTYPE_OTHER, 4}, {"U32", GK_DTYPE_OTHER, 4}, {"I16", GK_DTYPE_OTHER, 2},
-	{"U16", GK_DTYPE_OTHER, 2}, {"I8", GK_DTYPE_OTHER, 1}, {"U8", GK_DTYPE_OTHER, 1},
-	{"BOOL", GK_DTYPE_OTHER, 1}, {"F8_E4M3", GK_DTYPE_OTHER, 1}, {"F8_E5M2", GK_DTYPE_OTHER, 1},
+	{"F64", GK_DTYPE_INVALID, 8}, {"I64", GK_DTYPE_INVALID, 8}, {"U64", GK_DTYPE_INVALID, 8},
+	{"I32", GK_DTYPE_INVALID, 4}, {"U32", GK_DTYPE_INVALID, 4}, {"I16", GK_DTYPE_INVALID, 2},
+	{"U16", GK_DTYPE_INVALID, 2}, {"I8", GK_DTYPE_INVALID, 1}, {"U8", GK_DTYPE_INVALID, 1},
+	{"BOOL", GK_DTYPE_INVALID, 1}, {"F8_E4M3", GK_DTYPE_INVALID, 1}, {"F8_E5M2", GK_DTYPE_INVALID, 1},
 };
 
 void gk_safetensors_free(gk_safetensors *st)
@@ -400,7 +400,7 @@ int gk_safetensors_expect(const gk_safetensors *st, const char *name, int ndim,
 		return gk_error_set(err, GK_EDATA, "%s: tensor '%s': shape %s, expected %s",
 			t->file, t->name, got, want);
 	}
-	if (t->dtype == GK_DTYPE_OTHER)
+	if (t->dtype == GK_DTYPE_INVALID)
 		return gk_error_set(err, GK_EDATA, "%s: tensor '%s': dtype %s not supported (F32, F16, BF16 are)",
 			t->file, t->name, t->dtype_name);
 	if (out)

@@ -28,7 +28,7 @@ typedef struct gk_safetensors gk_safetensors;
 typedef struct gk_tensor_info {
 	const char *name;     /* as stored in the header */
 	const char *dtype_name; /* as stored: "F32", "I64", ... */
-	gk_dtype dtype;       /* GK_DTYPE_OTHER for types we do not compute with */
+	gk_dtype dtype;       /* GK_DTYPE_INVALID for types we do not compute with */
 	int ndim;
 	int64_t shape[GK_SAFETENSORS_MAX_DIMS];
 	int64_t numel;        /* product of shape (1 for a scalar) */

@@ -122,6 +122,12 @@ static void write_json(const char *path, json_t *j)
 	json_decref(j);
 }
 
+/* The name safetensors gives a dtype. */
+static const char *st_dtype_name(gk_dtype dt)
+{
+	return dt == GK_DTYPE_F16 ? "F16" : dt == GK_DTYPE_BF16 ? "BF16" : "F32";
+}
+
 /* Write tensors [a, b) of ts as one safetensors file in dtype dt. */
 static size_t write_safetensors(const char *path, const struct tensors *ts, size_t a, size_t b, gk_dtype dt)
 {
@@ -133,7 +139,7 @@ static size_t write_safetensors(const char *path, const struct tensors *ts, size
 		json_t *shape = json_array();
 		for (int d = 0; d < t->ndim; d++)
 			json_array_append_new(shape, json_integer(t->shape[d]));
-		json_object_set_new(h, t->name, json_pack("{s:s,s:o,s:[I,I]}", "dtype", gk_dtype_name(dt),
+		json_object_set_new(h, t->name, json_pack("{s:s,s:o,s:[I,I]}", "dtype", st_dtype_name(dt),
 			"shape", shape, "data_offsets", (json_int_t)off, (json_int_t)(off + t->n * es)));
 		off += t->n * es;
 	}
@@ -238,8 +244,8 @@ int main(int argc, char **argv)
 	else
 		die("unknown shape '%s' (tiny, minilm)", shape);
 	gk_dtype dt = strcmp(dtype, "f32") == 0 ? GK_DTYPE_F32 : strcmp(dtype, "f16") == 0 ? GK_DTYPE_F16 :
-		strcmp(dtype, "bf16") == 0 ? GK_DTYPE_BF16 : GK_DTYPE_OTHER;
-	if (dt == GK_DTYPE_OTHER)
+		strcmp(dtype, "bf16") == 0 ? GK_DTYPE_BF16 : GK_DTYPE_INVALID;
+	if (dt == GK_DTYPE_INVALID)
 		die("unknown dtype '%s' (f32, f16, bf16)", dtype);
 	if (shards < 1 || shards > 9)
 		die("%s", "--shards must be 1..9");
