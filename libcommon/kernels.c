@@ -261,6 +261,9 @@ static void attend_one(const struct attn_job *j, size_t s, int h, float *ws)
 	float *o = j->ctx + a * H + c;               /* (L, D), row stride H */
 	float *p = ws;                               /* (L, L) scores, then weights */
 
+	if (L == 0) /* an empty sequence; cblas would reject ldc 0 */
+		return;
+
 	/* scores = q k^T / sqrt(D), straight from the strided qkv rows */
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)L, (int)L, (int)D,
 		1.0f / sqrtf((float)D), q, (int)ld, k, (int)ld, 0.0f, p, (int)L);

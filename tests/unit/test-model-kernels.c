@@ -98,8 +98,8 @@ static void test_linear(void)
 
 static void test_attention(void)
 {
-	size_t lens[] = {1, 5, 64, 2, 33, 128};
-	size_t ns = sizeof lens / sizeof lens[0], offs[7] = {0};
+	size_t lens[] = {1, 5, 64, 0, 2, 33, 128}; /* an empty sequence too */
+	size_t ns = sizeof lens / sizeof lens[0], offs[8] = {0};
 	for (size_t i = 0; i < ns; i++)
 		offs[i + 1] = offs[i] + lens[i];
 	int heads = 4, hd = 8;
