@@ -17,7 +17,9 @@
 #include "error.h"
 
 /* y (n, out) = x (n, in) . w^T + b;  w is (out, in) as torch.nn.Linear
- * stores it; b (out) may be NULL.  gk_linear uses cblas_sgemm. */
+ * stores it; b (out) may be NULL.  gk_linear uses cblas_sgemm, and a row's
+ * result does not depend on n: small calls are padded past the size where
+ * OpenBLAS switches to its differently-rounding small-matrix kernel. */
 void gk_linear(const float *x, const float *w, const float *b, float *y,
 	size_t n, size_t in, size_t out);
 void gk_linear_ref(const float *x, const float *w, const float *b, float *y,
