@@ -32,8 +32,10 @@ typedef struct gk_model_opts {
 } gk_model_opts;
 
 /* Load the model in dir.  opts may be NULL (1 thread).  *out is owned by
- * the caller: gk_model_free().  Errors name the file: GK_ENOINPUT (missing
- * config.json or weights), GK_EDATA (corrupt or unsupported), GK_ENOMEM. */
+ * the caller: gk_model_free().  The weights file stays mapped while the
+ * model lives (f32 weights are used in place).  Errors name the file:
+ * GK_ENOINPUT (missing config.json or weights), GK_EDATA (corrupt or
+ * unsupported), GK_ENOMEM. */
 int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk_error *err);
 void gk_model_free(gk_model *m);
 

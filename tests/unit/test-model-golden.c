@@ -231,6 +231,36 @@ int main(int argc, char **argv)
 	check_goldens(m, g, s, idx, k, "batch, 2 threads");
 	free(batch2);
 
+	/* Weights copied (gk_bert_load) give what weights used in place in the
+	 * mapping (gk_model_load, via gk_bert_load_mapped) give. */
+	{
+		gk_bert_config bc;
+		gk_safetensors *st;
+		gk_bert *copy;
+		int rc = gk_bert_config_load(&bc, argv[1], &err);
+		if (rc == 0)
+			rc = gk_safetensors_open_dir(&st, argv[1], &err);
+		CHECK(rc == 0, "open for a copied load: %s", err.msg);
+		if (rc == 0) {
+			rc = gk_bert_load(&copy, &bc, st, &err);
+			gk_safetensors_free(st); /* the copy must not need it */
+			CHECK(rc == 0, "gk_bert_load: %s", err.msg);
+			gk_sequence *q = calloc(k, sizeof *q);
+			for (size_t i = 0; i < k; i++)
+				q[i] = (gk_sequence){s[idx[i]].ids, s[idx[i]].types, s[idx[i]].len};
+			float *hc = malloc(T * H * sizeof *hc);
+			gk_bert_run run = {.n_threads = 1};
+			if (rc == 0) {
+				rc = gk_bert_encode(copy, q, k, hc, &run, &err);
+				CHECK(rc == 0 && max_abs_diff(hc, batch, T * H) == 0,
+					"copied weights differ from mapped ones");
+			}
+			gk_bert_free(copy);
+			free(hc);
+			free(q);
+		}
+	}
+
 	/* Two threads encoding with one model at once get what one thread gets. */
 	struct encode_job jobs[2];
 	pthread_t tid[2];
