@@ -1,5 +1,8 @@
 /*
  * bert.c - BERT weights from safetensors and the unpadded forward pass.
+ * Loading checks every shape against the config before using a byte of a
+ * tensor; encoding checks every id.  The numeric work is in kernels.c; this
+ * file only orders it.  No pooler, no heads: embeddings only.
  */
 #include "bert.h"
 

@@ -1,6 +1,7 @@
 /*
  * pooling.c - pooling modes, dense layers and L2 normalisation for one
  * sequence, matching sentence-transformers' Pooling, Dense and Normalize.
+ * No config reading here (st_modules.c does that), no batching.
  */
 #include "pooling.h"
 

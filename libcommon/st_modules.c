@@ -1,5 +1,9 @@
 /*
- * st_modules.c - read sentence-transformers module configs and run them.
+ * st_modules.c - read sentence-transformers module configs (modules.json,
+ * Pooling, Dense, Normalize) and run them on one sequence.  Module paths
+ * come from an untrusted file, so none may leave the model directory.
+ * Other module types are refused rather than skipped: skipping one would
+ * give vectors that silently differ from sentence-transformers'.
  */
 #include "st_modules.h"
 
