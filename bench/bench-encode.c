@@ -2,7 +2,7 @@
  * bench-encode.c - forward-pass throughput of a BERT encoder on CPU, beside
  * the OpenBLAS sgemm rate for the same GEMM shapes in the same run.
  *
- *   bench-encode MODEL_DIR [N_SEQ=2000] [BATCH=64] [THREADS=1,2] [encode-only]
+ *   bench-encode MODEL_DIR [N_SEQ=2000] [BATCH=64] [THREADS=1,2] [encode-only|all] [MINLEN=16 MAXLEN=128]
  *
  * Sequences of 16..128 random tokens (fixed seed) are encoded in batches;
  * prints tokens/s and GFLOP/s (GEMMs + attention, counted as 2 flops per
@@ -43,6 +43,11 @@ int main(int argc, char **argv)
 	size_t nseq = argc > 2 ? (size_t)atol(argv[2]) : 2000, batch = argc > 3 ? (size_t)atol(argv[3]) : 64;
 	const char *threads = argc > 4 ? argv[4] : "1,2";
 	int with_sgemm = !(argc > 5 && strcmp(argv[5], "encode-only") == 0);
+	size_t minlen = argc > 6 ? (size_t)atol(argv[6]) : 16, maxlen = argc > 7 ? (size_t)atol(argv[7]) : 128;
+	if (minlen < 2 || maxlen < minlen) {
+		fprintf(stderr, "bench-encode: lengths must satisfy 2 <= MINLEN <= MAXLEN\n");
+		return 64;
+	}
 	gk_model *m;
 	gk_error err = {0};
 	if (gk_model_load(&m, argv[1], NULL, &err) < 0) {
@@ -55,7 +60,7 @@ int main(int argc, char **argv)
 	size_t total = 0, maxb = 0;
 	double flops = 0;
 	for (size_t i = 0; i < nseq; i++) {
-		size_t len = 16 + next() % 113;
+		size_t len = minlen + next() % (maxlen - minlen + 1);
 		int32_t *ids = malloc(len * sizeof *ids);
 		ids[0] = 101;
 		for (size_t k = 1; k < len; k++)
