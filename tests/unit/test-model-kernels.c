@@ -96,6 +96,31 @@ static void test_linear(void)
 	}
 }
 
+static void test_exp(void)
+{
+	/* every 1/1000 from -90 to 0, in a row whose length is not a multiple of 4 */
+	size_t n = 90003;
+	float *r = malloc(n * sizeof *r);
+	for (size_t i = 0; i < n; i++)
+		r[i] = -90.0f + (float)i * 0.001f;
+	/* shift 0: x is exactly r[i], so only exp's own error is measured */
+	float sum = gk_exp_shifted(r, n, 0.0f);
+	double worst = 0, want_sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		double x = (double)(-90.0f + (float)i * 0.001f);
+		double e = exp(x < (double)-87.3f ? (double)-87.3f : x);
+		want_sum += exp(x);
+		double rel = fabs(r[i] - e) / e;
+		if (!(rel <= worst))
+			worst = rel;
+	}
+	CHECK(worst < 2e-7, "gk_exp_shifted: worst relative error %g", worst);
+	CHECK(fabs(sum - want_sum) / want_sum < 1e-6, "gk_exp_shifted sum %g, want %g", sum, want_sum);
+	float one[1] = {3.0f};
+	CHECK(gk_exp_shifted(one, 1, 3.0f) == 1.0f && one[0] == 1.0f, "exp(0) is exactly 1");
+	free(r);
+}
+
 static void test_attention(void)
 {
 	size_t lens[] = {1, 5, 64, 0, 2, 33, 128}; /* an empty sequence too */
@@ -303,6 +328,7 @@ int main(void)
 {
 	test_dtype();
 	test_linear();
+	test_exp();
 	test_attention();
 	test_elementwise();
 	test_parallel();
