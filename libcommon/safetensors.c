@@ -324,7 +324,7 @@ int gk_safetensors_open_dir(gk_safetensors **out, const char *dir, gk_error *err
 
 	if (!st || !index || !single)
 		rc = gk_error_nomem(err);
-	else if (gk_file_exists(index))
+	else if (!gk_file_exists(single) && gk_file_exists(index))
 		rc = open_sharded(st, dir, index, err);
 	else if ((rc = open_file(st, single, "model.safetensors", err)) == 0)
 		rc = finish(st, err);

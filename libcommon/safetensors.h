@@ -41,9 +41,10 @@ typedef struct gk_tensor_info {
  * Errors: GK_ENOINPUT (missing), GK_EIO, GK_EDATA (corrupt), GK_ENOMEM. */
 int gk_safetensors_open(gk_safetensors **out, const char *path, gk_error *err);
 
-/* Open the weights of a model directory: model.safetensors.index.json (sharded)
- * when present, else model.safetensors.  Shard names in the index must be
- * plain file names inside dir. */
+/* Open the weights of a model directory: model.safetensors when present
+ * (transformers looks for it first too), else the shards named by
+ * model.safetensors.index.json.  Shard names in the index must be plain
+ * file names inside dir. */
 int gk_safetensors_open_dir(gk_safetensors **out, const char *dir, gk_error *err);
 
 /* Unmap and free; NULL is a no-op.  Invalidates every gk_tensor_info pointer. */

@@ -267,6 +267,17 @@ static void test_shards(void)
 		CHECK(strcmp(gk_safetensors_find(st, "y")->file, "model-00002-of-00002.safetensors") == 0, "file name");
 		gk_safetensors_free(st);
 	}
+	/* with model.safetensors beside the index, the single file wins, as in transformers */
+	n = build("{\"z\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", &one, 4, &b);
+	write_bytes("model.safetensors", b, n);
+	free(b);
+	rc = gk_safetensors_open_dir(&st, dir, &err);
+	CHECK(rc == 0 && gk_safetensors_count(st) == 1 && gk_safetensors_find(st, "z"),
+		"model.safetensors preferred to the index: %s", err.msg);
+	if (rc == 0)
+		gk_safetensors_free(st);
+	unlink(path_of("model.safetensors"));
+
 	write_index("{\"weight_map\":{\"x\":\"../model-00001-of-00002.safetensors\"}}");
 	rc = gk_safetensors_open_dir(&st, dir, &err);
 	CHECK(rc == GK_EDATA && strstr(err.msg, "file name in the model directory"), "shard path escape: '%s'", err.msg);
