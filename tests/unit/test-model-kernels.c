@@ -272,6 +272,18 @@ static void test_pooling(void)
 	CHECK(rc == 0 && sm.out_dim == 4, "set_pooling: out_dim %d", sm.out_dim);
 	CHECK(gk_st_modules_set_pooling(&sm, 0, &err) == GK_EUSAGE, "set_pooling with no mode");
 	gk_st_modules_clear(&sm);
+	/* with a Dense layer taking 2 values, pooling that gives 4 is refused */
+	gk_st_modules_defaults(&sm, 2);
+	sm.dense = calloc(1, sizeof *sm.dense);
+	sm.dense[0] = (gk_dense){2, 3, calloc(6, sizeof(float)), NULL, GK_ACT_IDENTITY};
+	sm.n_dense = 1;
+	sm.out_dim = 3;
+	rc = gk_st_modules_set_pooling(&sm, GK_POOL_CLS | GK_POOL_MAX, &err);
+	CHECK(rc == GK_EUSAGE && strstr(err.msg, "Dense") && sm.pooling == GK_POOL_MEAN && sm.out_dim == 3,
+		"set_pooling against a Dense layer: rc %d '%s'", rc, err.msg);
+	rc = gk_st_modules_set_pooling(&sm, GK_POOL_CLS, &err);
+	CHECK(rc == 0 && sm.out_dim == 3, "set_pooling keeping the Dense width");
+	gk_st_modules_clear(&sm);
 
 	float v[3] = {3, 0, 4};
 	gk_l2_normalize(v, 3);
