@@ -1,9 +1,14 @@
 /*
  * bert.c - BERT weights from safetensors and the unpadded forward pass.
+ * Loading checks every shape against the config before using a byte of a
+ * tensor; encoding checks every id.  The numeric work is in kernels.c; this
+ * file only orders it.  No pooler, no heads: embeddings only.
  */
 #include "bert.h"
 
 #include <cblas.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,26 +19,50 @@ void gk_bert_free(gk_bert *b)
 {
 	if (!b)
 		return;
-	free(b->word_emb);
-	free(b->pos_emb);
-	free(b->type_emb);
-	free(b->emb_ln_g);
-	free(b->emb_ln_b);
-	for (int i = 0; b->layers && i < b->cfg.num_hidden_layers; i++) {
-		gk_bert_layer *l = &b->layers[i];
-		float *p[] = {l->wqkv, l->bqkv, l->wo, l->bo, l->ln1_g, l->ln1_b,
-			l->w1, l->b1, l->w2, l->b2, l->ln2_g, l->ln2_b};
-		for (size_t k = 0; k < sizeof p / sizeof p[0]; k++)
-			free(p[k]);
-	}
+	for (size_t i = 0; i < b->n_owned; i++)
+		free(b->owned[i]);
+	free(b->owned);
 	free(b->layers);
 	free(b);
 }
 
-/* Load "prefix.suffix"; LayerNorm parameters of old TF-converted checkpoints
- * are called gamma/beta instead of weight/bias, as transformers also accepts. */
-static float *load(const gk_safetensors *st, const char *prefix, const char *suffix,
-	int64_t d0, int64_t d1, gk_error *err)
+/* Record a buffer b owns; frees p and fails when the list cannot grow. */
+static int own(gk_bert *b, float *p, gk_error *err)
+{
+	if (b->n_owned == b->cap_owned) {
+		size_t cap = b->cap_owned ? 2 * b->cap_owned : 64;
+		float **o = realloc(b->owned, cap * sizeof *o);
+		if (!o) {
+			free(p);
+			return gk_error_nomem(err);
+		}
+		b->owned = o;
+		b->cap_owned = cap;
+	}
+	b->owned[b->n_owned++] = p;
+	return 0;
+}
+
+/* Tensor `name` of the given shape as f32: in place in the mapping when
+ * borrowing is allowed and possible, else a copy b owns. */
+static const float *get(gk_bert *b, const gk_safetensors *st, const char *name,
+	int ndim, const int64_t *shape, int borrow, gk_error *err)
+{
+	const gk_tensor_info *t;
+	if (gk_safetensors_expect(st, name, ndim, shape, &t, err) < 0)
+		return NULL;
+	if (borrow && t->dtype == GK_DTYPE_F32 && (uintptr_t)t->data % sizeof(float) == 0)
+		return t->data;
+	float *p = gk_safetensors_load_f32(st, name, ndim, shape, err);
+	if (!p || own(b, p, err) < 0)
+		return NULL;
+	return p;
+}
+
+/* "prefix.suffix"; LayerNorm parameters of old TF-converted checkpoints are
+ * called gamma/beta instead of weight/bias, as transformers also accepts. */
+static const float *load(gk_bert *b, const gk_safetensors *st, const char *prefix,
+	const char *suffix, int64_t d0, int64_t d1, int borrow, gk_error *err)
 {
 	char name[256];
 	int64_t shape[2] = {d0, d1};
@@ -45,35 +74,49 @@ static float *load(const gk_safetensors *st, const char *prefix, const char *suf
 		char name2[256];
 		snprintf(name2, sizeof name2, "%s.%s", prefix, alt);
 		if (gk_safetensors_find(st, name2))
-			return gk_safetensors_load_f32(st, name2, ndim, shape, err);
+			return get(b, st, name2, ndim, shape, borrow, err);
 	}
-	return gk_safetensors_load_f32(st, name, ndim, shape, err);
+	return get(b, st, name, ndim, shape, borrow, err);
 }
 
-static int load_layer(gk_bert_layer *l, const gk_bert_config *c, const gk_safetensors *st,
-	int i, gk_error *err)
+static int load_layer(gk_bert *b, gk_bert_layer *l, const gk_safetensors *st, int i,
+	int borrow, gk_error *err)
 {
+	const gk_bert_config *c = &b->cfg;
 	int64_t H = c->hidden_size, F = c->intermediate_size;
 	char p[128];
 	static const char *qkv[3] = {"query", "key", "value"};
 
-	l->wqkv = malloc((size_t)(3 * H * H) * sizeof(float));
-	l->bqkv = malloc((size_t)(3 * H) * sizeof(float));
-	if (!l->wqkv || !l->bqkv)
+	/* shapes first, so a config that does not match the file fails as such */
+	for (int k = 0; k < 3; k++) {
+		int64_t w[2] = {H, H};
+		snprintf(p, sizeof p, "encoder.layer.%d.attention.self.%s.weight", i, qkv[k]);
+		int rc = gk_safetensors_expect(st, p, 2, w, NULL, err);
+		if (rc < 0)
+			return rc;
+	}
+	/* Q, K and V are stacked into one matrix for a single GEMM: a copy. */
+	float *wqkv = malloc((size_t)(3 * H * H) * sizeof(float));
+	if (!wqkv || own(b, wqkv, err) < 0)
 		return gk_error_nomem(err);
+	float *bqkv = malloc((size_t)(3 * H) * sizeof(float));
+	if (!bqkv || own(b, bqkv, err) < 0)
+		return gk_error_nomem(err);
+	l->wqkv = wqkv;
+	l->bqkv = bqkv;
 	for (int k = 0; k < 3; k++) {
 		int64_t w[2] = {H, H}, bsh[1] = {H};
 		int rc;
 		snprintf(p, sizeof p, "encoder.layer.%d.attention.self.%s.weight", i, qkv[k]);
-		if ((rc = gk_safetensors_read_f32(st, p, 2, w, l->wqkv + k * H * H, err)) < 0)
+		if ((rc = gk_safetensors_read_f32(st, p, 2, w, wqkv + k * H * H, err)) < 0)
 			return rc;
 		snprintf(p, sizeof p, "encoder.layer.%d.attention.self.%s.bias", i, qkv[k]);
-		if ((rc = gk_safetensors_read_f32(st, p, 1, bsh, l->bqkv + k * H, err)) < 0)
+		if ((rc = gk_safetensors_read_f32(st, p, 1, bsh, bqkv + k * H, err)) < 0)
 			return rc;
 	}
 #define LOAD(field, sub, suffix, d0, d1) do { \
 		snprintf(p, sizeof p, "encoder.layer.%d.%s", i, sub); \
-		if (!(l->field = load(st, p, suffix, d0, d1, err))) \
+		if (!(l->field = load(b, st, p, suffix, d0, d1, borrow, err))) \
 			return err ? err->code : GK_EDATA; \
 	} while (0)
 	LOAD(wo, "attention.output.dense", "weight", H, H);
@@ -90,7 +133,8 @@ static int load_layer(gk_bert_layer *l, const gk_bert_config *c, const gk_safete
 	return 0;
 }
 
-int gk_bert_load(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors *st, gk_error *err)
+static int bert_load(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors *st,
+	int borrow, gk_error *err)
 {
 	int rc = gk_bert_config_validate(cfg, "config.json", err);
 	*out = NULL;
@@ -102,20 +146,21 @@ int gk_bert_load(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors 
 	b->cfg = *cfg;
 	int64_t H = cfg->hidden_size;
 	rc = GK_EDATA;
-	if (!(b->word_emb = load(st, "embeddings.word_embeddings", "weight", cfg->vocab_size, H, err)) ||
-	    !(b->pos_emb = load(st, "embeddings.position_embeddings", "weight",
-		cfg->max_position_embeddings, H, err)) ||
-	    !(b->type_emb = load(st, "embeddings.token_type_embeddings", "weight",
-		cfg->type_vocab_size, H, err)) ||
-	    !(b->emb_ln_g = load(st, "embeddings.LayerNorm", "weight", H, 0, err)) ||
-	    !(b->emb_ln_b = load(st, "embeddings.LayerNorm", "bias", H, 0, err)))
+	if (!(b->word_emb = load(b, st, "embeddings.word_embeddings", "weight", cfg->vocab_size, H,
+		borrow, err)) ||
+	    !(b->pos_emb = load(b, st, "embeddings.position_embeddings", "weight",
+		cfg->max_position_embeddings, H, borrow, err)) ||
+	    !(b->type_emb = load(b, st, "embeddings.token_type_embeddings", "weight",
+		cfg->type_vocab_size, H, borrow, err)) ||
+	    !(b->emb_ln_g = load(b, st, "embeddings.LayerNorm", "weight", H, 0, borrow, err)) ||
+	    !(b->emb_ln_b = load(b, st, "embeddings.LayerNorm", "bias", H, 0, borrow, err)))
 		goto fail;
 	if (!(b->layers = calloc((size_t)cfg->num_hidden_layers, sizeof *b->layers))) {
 		gk_error_nomem(err);
 		goto fail;
 	}
 	for (int i = 0; i < cfg->num_hidden_layers; i++)
-		if (load_layer(&b->layers[i], cfg, st, i, err) < 0)
+		if (load_layer(b, &b->layers[i], st, i, borrow, err) < 0)
 			goto fail;
 	*out = b;
 	return 0;
@@ -124,6 +169,17 @@ fail:
 		rc = err->code;
 	gk_bert_free(b);
 	return rc;
+}
+
+int gk_bert_load(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors *st, gk_error *err)
+{
+	return bert_load(out, cfg, st, 0, err);
+}
+
+int gk_bert_load_mapped(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors *st,
+	gk_error *err)
+{
+	return bert_load(out, cfg, st, 1, err);
 }
 
 size_t gk_sequences_tokens(const gk_sequence *seqs, size_t n)
@@ -163,6 +219,28 @@ static int check_input(const gk_bert_config *c, const gk_sequence *seqs, size_t 
 	return 0;
 }
 
+/* y (n, out) = x (n, in) w^T + b, by the plain loops or threaded sgemm */
+static void linear(const float *x, const float *w, const float *b, float *y,
+	size_t n, size_t in, size_t out, int ref, int threads)
+{
+	if (ref)
+		gk_linear_ref(x, w, b, y, n, in, out);
+	else
+		gk_linear_mt(x, w, b, y, n, in, out, threads);
+}
+
+/* post-LN residual: x = LN(x + y), by the plain loops or the threaded pass */
+static void add_ln(float *x, const float *y, const float *g, const float *b,
+	size_t n, size_t d, float eps, int ref, int threads)
+{
+	if (ref) {
+		gk_add(x, y, n * d);
+		gk_layernorm(x, g, b, n, d, eps);
+	} else {
+		gk_add_layernorm(x, y, g, b, n, d, eps, threads);
+	}
+}
+
 int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 	float *out, const gk_bert_run *run, gk_error *err)
 {
@@ -174,7 +252,9 @@ int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 	size_t widest = 3 * H > F ? 3 * H : F;
 	int rc;
 
-	if (n > SIZE_MAX / sizeof(size_t) - 1 || T == (size_t)-1 || (T && T > SIZE_MAX / sizeof(float) / widest))
+	/* cblas takes int sizes: the batch's token count must fit one */
+	if (n > SIZE_MAX / sizeof(size_t) - 1 || T == (size_t)-1 || T > INT_MAX ||
+	    (T && T > SIZE_MAX / sizeof(float) / widest))
 		return gk_error_set(err, GK_EDATA, "batch of %zu sequences is too large", n);
 	size_t *offs = malloc((n + 1) * sizeof *offs);
 	if (!offs)
@@ -191,10 +271,11 @@ int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 		rc = gk_error_nomem(err);
 		goto out;
 	}
+	/* All parallel work runs on our threads, GEMMs included (split by rows):
+	 * OpenBLAS's own threads would spin between GEMMs and take the cores
+	 * from attention and the activations. */
 	if (!ref)
-		openblas_set_num_threads(threads);
-	void (*linear)(const float *, const float *, const float *, float *, size_t, size_t, size_t) =
-		ref ? gk_linear_ref : gk_linear;
+		openblas_set_num_threads(1);
 
 	/* Embeddings: word + position (restarting at 0 in each sequence) + type. */
 	float *x = out; /* (T, H) the residual stream */
@@ -207,27 +288,25 @@ int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 			for (size_t k = 0; k < H; k++)
 				r[k] = w[k] + p[k] + t[k];
 		}
-	gk_layernorm(x, b->emb_ln_g, b->emb_ln_b, T, H, c->layer_norm_eps);
+	gk_add_layernorm(x, NULL, b->emb_ln_g, b->emb_ln_b, T, H, c->layer_norm_eps, ref ? 1 : threads);
 
 	for (int li = 0; li < c->num_hidden_layers; li++) {
 		const gk_bert_layer *l = &b->layers[li];
-		linear(x, l->wqkv, l->bqkv, qkv, T, H, 3 * H);
+		linear(x, l->wqkv, l->bqkv, qkv, T, H, 3 * H, ref, threads);
 		if (ref)
 			gk_attention_ref(qkv, ctx, offs, n, c->num_attention_heads, c->head_dim);
 		else if ((rc = gk_attention(qkv, ctx, offs, n, c->num_attention_heads,
 				c->head_dim, threads, err)) < 0)
 			goto out;
-		linear(ctx, l->wo, l->bo, tmp, T, H, H);
-		gk_add(x, tmp, T * H); /* post-LN: x = LN(x + sublayer(x)) */
-		gk_layernorm(x, l->ln1_g, l->ln1_b, T, H, c->layer_norm_eps);
-		linear(x, l->w1, l->b1, ffn, T, H, F);
+		linear(ctx, l->wo, l->bo, tmp, T, H, H, ref, threads);
+		add_ln(x, tmp, l->ln1_g, l->ln1_b, T, H, c->layer_norm_eps, ref, threads);
+		linear(x, l->w1, l->b1, ffn, T, H, F, ref, threads);
 		if (ref)
 			gk_act_ref(c->hidden_act, ffn, T * F);
 		else
 			gk_act_apply(c->hidden_act, ffn, T * F, threads);
-		linear(ffn, l->w2, l->b2, tmp, T, F, H);
-		gk_add(x, tmp, T * H);
-		gk_layernorm(x, l->ln2_g, l->ln2_b, T, H, c->layer_norm_eps);
+		linear(ffn, l->w2, l->b2, tmp, T, F, H, ref, threads);
+		add_ln(x, tmp, l->ln2_g, l->ln2_b, T, H, c->layer_norm_eps, ref, threads);
 	}
 	rc = 0;
 out:

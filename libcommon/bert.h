@@ -28,31 +28,35 @@ typedef struct gk_sequence {
 	size_t len;              /* 1 .. max_position_embeddings */
 } gk_sequence;
 
+/* Weights are read-only after loading; they point either into memory the
+ * gk_bert owns or, with gk_bert_load_mapped, into the safetensors mapping. */
 typedef struct gk_bert_layer {
-	float *wqkv;  /* (3*hidden, hidden): query, key, value weights stacked */
-	float *bqkv;  /* (3*hidden) */
-	float *wo;    /* (hidden, hidden) attention.output.dense */
-	float *bo;    /* (hidden) */
-	float *ln1_g, *ln1_b; /* (hidden) attention.output.LayerNorm */
-	float *w1;    /* (intermediate, hidden) intermediate.dense */
-	float *b1;    /* (intermediate) */
-	float *w2;    /* (hidden, intermediate) output.dense */
-	float *b2;    /* (hidden) */
-	float *ln2_g, *ln2_b; /* (hidden) output.LayerNorm */
+	const float *wqkv;  /* (3*hidden, hidden): query, key, value weights stacked */
+	const float *bqkv;  /* (3*hidden) */
+	const float *wo;    /* (hidden, hidden) attention.output.dense */
+	const float *bo;    /* (hidden) */
+	const float *ln1_g, *ln1_b; /* (hidden) attention.output.LayerNorm */
+	const float *w1;    /* (intermediate, hidden) intermediate.dense */
+	const float *b1;    /* (intermediate) */
+	const float *w2;    /* (hidden, intermediate) output.dense */
+	const float *b2;    /* (hidden) */
+	const float *ln2_g, *ln2_b; /* (hidden) output.LayerNorm */
 } gk_bert_layer;
 
 typedef struct gk_bert {
 	gk_bert_config cfg;
-	float *word_emb;  /* (vocab_size, hidden) */
-	float *pos_emb;   /* (max_position_embeddings, hidden) */
-	float *type_emb;  /* (type_vocab_size, hidden) */
-	float *emb_ln_g, *emb_ln_b; /* (hidden) */
-	gk_bert_layer *layers; /* (num_hidden_layers) */
+	const float *word_emb;  /* (vocab_size, hidden) */
+	const float *pos_emb;   /* (max_position_embeddings, hidden) */
+	const float *type_emb;  /* (type_vocab_size, hidden) */
+	const float *emb_ln_g, *emb_ln_b; /* (hidden) */
+	gk_bert_layer *layers;  /* (num_hidden_layers) */
+	float **owned;          /* the buffers gk_bert_free frees */
+	size_t n_owned, cap_owned;
 } gk_bert;
 
 /* Kernel choice for gk_bert_encode. */
 typedef struct gk_bert_run {
-	int n_threads;     /* OpenBLAS and attention threads; <= 0 means 1 */
+	int n_threads;     /* our threads for every phase; <= 0 means 1 */
 	int reference;     /* 1: plain reference loops (slow; for tests) */
 } gk_bert_run;
 
@@ -60,6 +64,13 @@ typedef struct gk_bert_run {
  * from st, checking every shape against cfg.  *out is owned by the caller:
  * gk_bert_free().  The weights are f32 copies; st may be freed afterwards. */
 int gk_bert_load(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors *st, gk_error *err);
+
+/* The same, but F32 tensors (suitably aligned) are used in place inside
+ * st's read-only mapping instead of copied, so processes running the same
+ * model share its pages and loading costs no copy.  st must outlive the
+ * gk_bert.  F16/BF16 tensors and the fused QKV weights are still copies. */
+int gk_bert_load_mapped(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors *st,
+	gk_error *err);
 void gk_bert_free(gk_bert *b);
 
 /* Total tokens of seqs[0..n), or (size_t)-1 on overflow. */
@@ -69,7 +80,10 @@ size_t gk_sequences_tokens(const gk_sequence *seqs, size_t n);
  * sequence s, in input order.  Errors (GK_EDATA, nothing written that the
  * caller should use): a token id or type id out of range, a sequence
  * longer than max_position_embeddings; GK_ENOMEM.  The model is only read:
- * several threads may encode with one gk_bert at once. */
+ * several threads may encode with one gk_bert at once.  Work is spread
+ * over run->n_threads threads of our own, GEMMs split by rows; this sets
+ * OpenBLAS to 1 thread (openblas_set_num_threads is process-wide), since
+ * its idle threads would otherwise spin on the cores we need. */
 int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 	float *out, const gk_bert_run *run, gk_error *err);
 

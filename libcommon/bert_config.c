@@ -1,6 +1,8 @@
 /*
  * bert_config.c - parse and validate a BertModel config.json.
- * Defaults are BertConfig's (transformers), so a minimal config works as in HF.
+ * Defaults are BertConfig's (transformers), so a minimal config works as in
+ * HF.  Fields that do not change the forward pass (dropout, pad_token_id,
+ * torch_dtype, ...) are ignored, not checked.
  */
 #include "bert_config.h"
 

@@ -17,11 +17,17 @@
 #include "error.h"
 
 /* y (n, out) = x (n, in) . w^T + b;  w is (out, in) as torch.nn.Linear
- * stores it; b (out) may be NULL.  gk_linear uses cblas_sgemm. */
+ * stores it; b (out) may be NULL.  gk_linear uses cblas_sgemm, and a row's
+ * result does not depend on n: small calls are padded past the size where
+ * OpenBLAS switches to its differently-rounding small-matrix kernel. */
 void gk_linear(const float *x, const float *w, const float *b, float *y,
 	size_t n, size_t in, size_t out);
 void gk_linear_ref(const float *x, const float *w, const float *b, float *y,
 	size_t n, size_t in, size_t out);
+/* gk_linear with the rows split over n_threads of our own, each running a
+ * single-threaded sgemm: a row's result does not depend on the split. */
+void gk_linear_mt(const float *x, const float *w, const float *b, float *y,
+	size_t n, size_t in, size_t out, int n_threads);
 
 /* x (n, d) = LayerNorm(x) row by row, in place: (x - mean) / sqrt(var + eps)
  * * g + b with the biased variance, as torch.nn.functional.layer_norm. */
@@ -30,9 +36,21 @@ void gk_layernorm(float *x, const float *g, const float *b, size_t n, size_t d, 
 /* y (n) += x (n). */
 void gk_add(float *y, const float *x, size_t n);
 
+/* x (n, d) = LayerNorm(x + y) row by row, rows spread over n_threads: the
+ * residual add and LayerNorm of a post-LN block in one pass.  y may be
+ * NULL (LayerNorm only).  Same arithmetic as gk_add then gk_layernorm. */
+void gk_add_layernorm(float *x, const float *y, const float *g, const float *b,
+	size_t n, size_t d, float eps, int n_threads);
+
 /* x (n) = act(x), in place; gk_act_apply spreads the work over n_threads. */
 void gk_act_apply(gk_act act, float *x, size_t n, int n_threads);
 void gk_act_ref(gk_act act, float *x, size_t n);
+
+/* r[i] = exp(r[i] - shift) for i < n, returning their sum; every
+ * r[i] - shift must be <= 0 (a softmax row minus its max).  Four lanes at
+ * a time, relative error under 2e-7 against exp; values below e^-87.3
+ * come out as e^-87.3 (about 1e-38), not 0. */
+float gk_exp_shifted(float *r, size_t n, float shift);
 
 /*
  * Self-attention of unpadded sequences, every head of every sequence.

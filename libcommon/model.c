@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 struct gk_model {
+	gk_safetensors *st;  /* kept open: the f32 weights are used in place */
 	gk_bert *bert;
 	gk_st_modules mods;
 	gk_bert_run run;
@@ -15,7 +16,6 @@ struct gk_model {
 int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk_error *err)
 {
 	gk_bert_config cfg;
-	gk_safetensors *st = NULL;
 	int rc;
 
 	*out = NULL;
@@ -25,14 +25,12 @@ int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk
 	m->run.n_threads = opts && opts->n_threads > 0 ? opts->n_threads : 1;
 	m->run.reference = opts ? opts->reference_kernels : 0;
 	if ((rc = gk_bert_config_load(&cfg, dir, err)) < 0 ||
-	    (rc = gk_safetensors_open_dir(&st, dir, err)) < 0 ||
-	    (rc = gk_bert_load(&m->bert, &cfg, st, err)) < 0 ||
+	    (rc = gk_safetensors_open_dir(&m->st, dir, err)) < 0 ||
+	    (rc = gk_bert_load_mapped(&m->bert, &cfg, m->st, err)) < 0 ||
 	    (rc = gk_st_modules_load(&m->mods, dir, cfg.hidden_size, err)) < 0) {
-		gk_safetensors_free(st);
 		gk_model_free(m);
 		return rc;
 	}
-	gk_safetensors_free(st);
 	*out = m;
 	return 0;
 }
@@ -42,6 +40,7 @@ void gk_model_free(gk_model *m)
 	if (!m)
 		return;
 	gk_bert_free(m->bert);
+	gk_safetensors_free(m->st); /* after the weights that point into it */
 	gk_st_modules_clear(&m->mods);
 	free(m);
 }
@@ -66,4 +65,10 @@ int gk_model_encode(const gk_model *m, const gk_sequence *seqs, size_t n,
 int gk_model_pool(const gk_model *m, const float *hidden, size_t len, float *out, gk_error *err)
 {
 	return gk_st_modules_apply(&m->mods, hidden, len, out, err);
+}
+
+int gk_model_pool_prompt(const gk_model *m, const float *hidden, size_t len, size_t prompt_len,
+	float *out, gk_error *err)
+{
+	return gk_st_modules_apply_prompt(&m->mods, hidden, len, prompt_len, out, err);
 }

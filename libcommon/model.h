@@ -32,8 +32,10 @@ typedef struct gk_model_opts {
 } gk_model_opts;
 
 /* Load the model in dir.  opts may be NULL (1 thread).  *out is owned by
- * the caller: gk_model_free().  Errors name the file: GK_ENOINPUT (missing
- * config.json or weights), GK_EDATA (corrupt or unsupported), GK_ENOMEM. */
+ * the caller: gk_model_free().  The weights file stays mapped while the
+ * model lives (f32 weights are used in place).  Errors name the file:
+ * GK_ENOINPUT (missing config.json or weights), GK_EDATA (corrupt or
+ * unsupported), GK_ENOMEM. */
 int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk_error *err);
 void gk_model_free(gk_model *m);
 
@@ -50,13 +52,17 @@ int gk_model_has_st_modules(const gk_model *m);
 void gk_model_set_threads(gk_model *m, int n_threads);
 
 /* Forward pass: out (total tokens, hidden), see gk_bert_encode.  The model
- * is read-only here, so concurrent calls on one model are safe (they share
- * the OpenBLAS thread setting). */
+ * is read-only here, so concurrent calls on one model are safe.  Sets
+ * OpenBLAS to 1 thread: the parallelism is the model's own. */
 int gk_model_encode(const gk_model *m, const gk_sequence *seqs, size_t n,
 	float *out, gk_error *err);
 
 /* One sequence's hidden states (len, hidden) -> out (output_dim) through
  * the sentence-transformers modules (pooling, dense, normalize). */
 int gk_model_pool(const gk_model *m, const float *hidden, size_t len, float *out, gk_error *err);
+/* The same when the first prompt_len tokens are a prompt (see
+ * gk_st_modules_apply_prompt: left out only if the model says so). */
+int gk_model_pool_prompt(const gk_model *m, const float *hidden, size_t len, size_t prompt_len,
+	float *out, gk_error *err);
 
 #endif

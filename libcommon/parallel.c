@@ -1,5 +1,8 @@
 /*
- * parallel.c - gk_parallel_for over pthreads.
+ * parallel.c - gk_parallel_for over pthreads: one contiguous chunk per
+ * thread, started and joined per call.  Not a pool and not a scheduler;
+ * callers that need load balancing hand out work themselves (see the
+ * atomic task counter in kernels.c).
  */
 #include "parallel.h"
 

@@ -1,6 +1,7 @@
 /*
  * pooling.c - pooling modes, dense layers and L2 normalisation for one
  * sequence, matching sentence-transformers' Pooling, Dense and Normalize.
+ * No config reading here (st_modules.c does that), no batching.
  */
 #include "pooling.h"
 
@@ -35,10 +36,14 @@ unsigned gk_pool_from_name(const char *name)
 	return 0;
 }
 
-int gk_pool(unsigned modes, const float *h, size_t len, size_t dim, float *out, gk_error *err)
+int gk_pool_skip(unsigned modes, const float *h, size_t len, size_t skip, size_t dim,
+	float *out, gk_error *err)
 {
 	if (len == 0)
 		return gk_error_set(err, GK_EDATA, "cannot pool a sequence of 0 tokens");
+	if (skip >= len)
+		return gk_error_set(err, GK_EDATA, "the prompt (%zu tokens) covers the whole sequence (%zu tokens)",
+			skip, len);
 	if (!(modes & GK_POOL_ALL_MODES))
 		return gk_error_set(err, GK_EDATA, "no pooling mode selected");
 	for (int bit = 0; bit < 6; bit++) {
@@ -53,8 +58,8 @@ int gk_pool(unsigned modes, const float *h, size_t len, size_t dim, float *out, 
 			memcpy(out, h + (len - 1) * dim, dim * sizeof *out);
 			break;
 		case GK_POOL_MAX:
-			memcpy(out, h, dim * sizeof *out);
-			for (size_t t = 1; t < len; t++)
+			memcpy(out, h + skip * dim, dim * sizeof *out);
+			for (size_t t = skip + 1; t < len; t++)
 				for (size_t k = 0; k < dim; k++)
 					if (h[t * dim + k] > out[k])
 						out[k] = h[t * dim + k];
@@ -63,13 +68,13 @@ int gk_pool(unsigned modes, const float *h, size_t len, size_t dim, float *out, 
 			double wsum = 0;
 			for (size_t k = 0; k < dim; k++)
 				out[k] = 0;
-			for (size_t t = 0; t < len; t++) {
+			for (size_t t = skip; t < len; t++) {
 				float w = m == GK_POOL_WEIGHTED_MEAN ? (float)(t + 1) : 1.0f;
 				wsum += w;
 				for (size_t k = 0; k < dim; k++)
 					out[k] += w * h[t * dim + k];
 			}
-			float div = m == GK_POOL_MEAN_SQRT_LEN ? sqrtf((float)len) : (float)wsum;
+			float div = m == GK_POOL_MEAN_SQRT_LEN ? sqrtf((float)(len - skip)) : (float)wsum;
 			for (size_t k = 0; k < dim; k++)
 				out[k] /= div;
 		}
@@ -77,6 +82,11 @@ int gk_pool(unsigned modes, const float *h, size_t len, size_t dim, float *out, 
 		out += dim;
 	}
 	return 0;
+}
+
+int gk_pool(unsigned modes, const float *h, size_t len, size_t dim, float *out, gk_error *err)
+{
+	return gk_pool_skip(modes, h, len, 0, dim, out, err);
 }
 
 void gk_dense_apply(const gk_dense *d, const float *x, float *y)

@@ -35,10 +35,18 @@ int gk_pool_count(unsigned modes);
 const char *gk_pool_name(unsigned mode);
 unsigned gk_pool_from_name(const char *name);
 
-/* out (hidden * gk_pool_count(modes)) from hidden (len, hidden).
+/* out (dim * gk_pool_count(modes)) from hidden (len, dim).
  * GK_EDATA when len is 0 or modes is empty. */
 int gk_pool(unsigned modes, const float *hidden, size_t len, size_t dim,
 	float *out, gk_error *err);
+
+/* The same, leaving out the first `skip` tokens (a prompt) as
+ * sentence-transformers does for include_prompt = false: they are masked
+ * for max, mean, mean_sqrt_len and weightedmean (whose weights stay the
+ * absolute positions 1..len); cls still takes token 0 and lasttoken token
+ * len-1.  GK_EDATA when skip >= len. */
+int gk_pool_skip(unsigned modes, const float *hidden, size_t len, size_t skip,
+	size_t dim, float *out, gk_error *err);
 
 /* A linear layer with activation: y = act(W x + b). */
 typedef struct gk_dense {

@@ -324,7 +324,7 @@ int gk_safetensors_open_dir(gk_safetensors **out, const char *dir, gk_error *err
 
 	if (!st || !index || !single)
 		rc = gk_error_nomem(err);
-	else if (gk_file_exists(index))
+	else if (!gk_file_exists(single) && gk_file_exists(index))
 		rc = open_sharded(st, dir, index, err);
 	else if ((rc = open_file(st, single, "model.safetensors", err)) == 0)
 		rc = finish(st, err);
@@ -381,10 +381,12 @@ static void shape_str(char *buf, size_t n, int ndim, const int64_t *shape)
 		snprintf(buf + k, n - k, "]");
 }
 
-int gk_safetensors_read_f32(const gk_safetensors *st, const char *name,
-	int ndim, const int64_t *shape, float *out, gk_error *err)
+int gk_safetensors_expect(const gk_safetensors *st, const char *name, int ndim,
+	const int64_t *shape, const gk_tensor_info **out, gk_error *err)
 {
 	const gk_tensor_info *t = gk_safetensors_find(st, name);
+	if (out)
+		*out = NULL;
 	if (!t)
 		return gk_error_set(err, GK_EDATA, "%s: no tensor '%s'",
 			st->nfiles ? st->files[0].name : "model.safetensors", name);
@@ -401,6 +403,18 @@ int gk_safetensors_read_f32(const gk_safetensors *st, const char *name,
 	if (t->dtype == GK_DTYPE_INVALID)
 		return gk_error_set(err, GK_EDATA, "%s: tensor '%s': dtype %s not supported (F32, F16, BF16 are)",
 			t->file, t->name, t->dtype_name);
+	if (out)
+		*out = t;
+	return 0;
+}
+
+int gk_safetensors_read_f32(const gk_safetensors *st, const char *name,
+	int ndim, const int64_t *shape, float *out, gk_error *err)
+{
+	const gk_tensor_info *t;
+	int rc = gk_safetensors_expect(st, name, ndim, shape, &t, err);
+	if (rc < 0)
+		return rc;
 	gk_dtype_to_f32(t->dtype, t->data, (size_t)t->numel, out);
 	return 0;
 }
@@ -408,22 +422,16 @@ int gk_safetensors_read_f32(const gk_safetensors *st, const char *name,
 float *gk_safetensors_load_f32(const gk_safetensors *st, const char *name,
 	int ndim, const int64_t *shape, gk_error *err)
 {
-	size_t n = 1;
-	for (int i = 0; i < ndim; i++) {
-		if (shape[i] < 0 || (shape[i] && n > SIZE_MAX / sizeof(float) / (size_t)shape[i])) {
-			gk_error_set(err, GK_EDATA, "tensor '%s': expected shape too large", name);
-			return NULL;
-		}
-		n *= (size_t)shape[i];
-	}
-	float *p = malloc(n ? n * sizeof *p : 1);
+	const gk_tensor_info *t;
+	/* Check before allocating: a hostile config must not make us ask for
+	 * terabytes on the strength of shapes the file does not have. */
+	if (gk_safetensors_expect(st, name, ndim, shape, &t, err) < 0)
+		return NULL;
+	float *p = malloc(t->numel ? (size_t)t->numel * sizeof *p : 1);
 	if (!p) {
 		gk_error_nomem(err);
 		return NULL;
 	}
-	if (gk_safetensors_read_f32(st, name, ndim, shape, p, err) < 0) {
-		free(p);
-		return NULL;
-	}
+	gk_dtype_to_f32(t->dtype, t->data, (size_t)t->numel, p);
 	return p;
 }

@@ -28,7 +28,7 @@ typedef struct gk_safetensors gk_safetensors;
 typedef struct gk_tensor_info {
 	const char *name;     /* as stored in the header */
 	const char *dtype_name; /* as stored: "F32", "I64", ... */
-	gk_dtype dtype;       /* GK_DTYPE_OTHER for types we do not compute with */
+	gk_dtype dtype;       /* GK_DTYPE_INVALID for types we do not compute with */
 	int ndim;
 	int64_t shape[GK_SAFETENSORS_MAX_DIMS];
 	int64_t numel;        /* product of shape (1 for a scalar) */
@@ -41,9 +41,10 @@ typedef struct gk_tensor_info {
  * Errors: GK_ENOINPUT (missing), GK_EIO, GK_EDATA (corrupt), GK_ENOMEM. */
 int gk_safetensors_open(gk_safetensors **out, const char *path, gk_error *err);
 
-/* Open the weights of a model directory: model.safetensors.index.json (sharded)
- * when present, else model.safetensors.  Shard names in the index must be
- * plain file names inside dir. */
+/* Open the weights of a model directory: model.safetensors when present
+ * (transformers looks for it first too), else the shards named by
+ * model.safetensors.index.json.  Shard names in the index must be plain
+ * file names inside dir. */
 int gk_safetensors_open_dir(gk_safetensors **out, const char *dir, gk_error *err);
 
 /* Unmap and free; NULL is a no-op.  Invalidates every gk_tensor_info pointer. */
@@ -57,6 +58,12 @@ const gk_tensor_info *gk_safetensors_at(const gk_safetensors *st, size_t i);
  * and the other way round, since checkpoints saved from BertModel and from
  * BertFor* classes differ by that prefix.  NULL when absent. */
 const gk_tensor_info *gk_safetensors_find(const gk_safetensors *st, const char *name);
+
+/* Check that tensor `name` exists, has exactly shape[0..ndim) and a dtype
+ * we compute with; *out (may be NULL) gets it.  GK_EDATA otherwise, the
+ * message naming the file, the tensor and both shapes. */
+int gk_safetensors_expect(const gk_safetensors *st, const char *name, int ndim,
+	const int64_t *shape, const gk_tensor_info **out, gk_error *err);
 
 /* Copy tensor `name` into out as f32 (widening f16/bf16), after checking
  * that its shape is exactly shape[0..ndim).  out holds the product of shape

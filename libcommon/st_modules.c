@@ -1,5 +1,9 @@
 /*
- * st_modules.c - read sentence-transformers module configs and run them.
+ * st_modules.c - read sentence-transformers module configs (modules.json,
+ * Pooling, Dense, Normalize) and run them on one sequence.  Module paths
+ * come from an untrusted file, so none may leave the model directory.
+ * Other module types are refused rather than skipped: skipping one would
+ * give vectors that silently differ from sentence-transformers'.
  */
 #include "st_modules.h"
 
@@ -222,20 +226,40 @@ out:
 	return rc;
 }
 
-int gk_st_modules_load(gk_st_modules *m, const char *dir, int hidden, gk_error *err)
+void gk_st_modules_defaults(gk_st_modules *m, int hidden)
 {
 	memset(m, 0, sizeof *m);
 	m->in_dim = m->out_dim = hidden;
 	m->include_prompt = 1;
+	m->pooling = GK_POOL_MEAN;
+}
+
+int gk_st_modules_set_pooling(gk_st_modules *m, unsigned modes, gk_error *err)
+{
+	int n = gk_pool_count(modes & GK_POOL_ALL_MODES);
+	if (n == 0 || (modes & ~(unsigned)GK_POOL_ALL_MODES))
+		return gk_error_set(err, GK_EUSAGE, "no valid pooling mode given");
+	if (m->n_dense > 0 && m->dense[0].in != m->in_dim * n)
+		return gk_error_set(err, GK_EUSAGE,
+			"this pooling gives vectors of %d values, but the model's first Dense layer takes %d",
+			m->in_dim * n, m->dense[0].in);
+	m->pooling = modes;
+	if (m->n_dense == 0)
+		m->out_dim = m->in_dim * n;
+	return 0;
+}
+
+int gk_st_modules_load(gk_st_modules *m, const char *dir, int hidden, gk_error *err)
+{
+	gk_st_modules_defaults(m, hidden);
 	char *path = gk_path_join(dir, "modules.json");
 	if (!path)
 		return gk_error_nomem(err);
 	int rc = 0;
 	if (gk_file_exists(path)) {
 		m->from_modules_json = 1;
+		m->pooling = 0;
 		rc = load_modules_json(m, dir, path, err);
-	} else {
-		m->pooling = GK_POOL_MEAN;
 	}
 	free(path);
 	if (rc < 0)
@@ -243,19 +267,20 @@ int gk_st_modules_load(gk_st_modules *m, const char *dir, int hidden, gk_error *
 	return rc;
 }
 
-int gk_st_modules_apply(const gk_st_modules *m, const float *hidden, size_t len,
-	float *out, gk_error *err)
+int gk_st_modules_apply_prompt(const gk_st_modules *m, const float *hidden, size_t len,
+	size_t prompt_len, float *out, gk_error *err)
 {
+	size_t skip = m->include_prompt ? 0 : prompt_len;
 	/* Pooling output and each dense output ping-pong between two buffers. */
 	size_t widest = (size_t)m->in_dim * (size_t)gk_pool_count(m->pooling);
 	for (int i = 0; i < m->n_dense; i++)
 		if ((size_t)m->dense[i].out > widest)
 			widest = (size_t)m->dense[i].out;
-	float *a = malloc(2 * widest * sizeof *a);
-	if (!a)
+	float *buf = malloc(2 * widest * sizeof *buf);
+	if (!buf)
 		return gk_error_nomem(err);
-	float *b = a + widest;
-	int rc = gk_pool(m->pooling, hidden, len, (size_t)m->in_dim, a, err);
+	float *a = buf, *b = buf + widest;
+	int rc = gk_pool_skip(m->pooling, hidden, len, skip, (size_t)m->in_dim, a, err);
 	if (rc == 0) {
 		for (int i = 0; i < m->n_dense; i++) {
 			gk_dense_apply(&m->dense[i], a, b);
@@ -267,6 +292,12 @@ int gk_st_modules_apply(const gk_st_modules *m, const float *hidden, size_t len,
 			gk_l2_normalize(a, (size_t)m->out_dim);
 		memcpy(out, a, (size_t)m->out_dim * sizeof *out);
 	}
-	free(a < b ? a : b);
+	free(buf);
 	return rc;
+}
+
+int gk_st_modules_apply(const gk_st_modules *m, const float *hidden, size_t len,
+	float *out, gk_error *err)
+{
+	return gk_st_modules_apply_prompt(m, hidden, len, 0, out, err);
 }

@@ -7,8 +7,8 @@
  * normalisation (what sentence-transformers does for a bare HF model), and
  * from_modules_json is 0 so a program can say so.  Not supported (clear
  * error): other module types, Dense weights only in pytorch_model.bin.
- * Pooling's include_prompt = false is not applied here: the caller would
- * need the prompt length, which the tokenizer knows.
+ * Pooling's include_prompt = false needs the prompt's length, which only
+ * the tokenizer knows: gk_st_modules_apply_prompt() takes it.
  */
 #ifndef GK_ST_MODULES_H
 #define GK_ST_MODULES_H
@@ -35,6 +35,15 @@ typedef struct gk_st_modules {
  * file: GK_EDATA (bad or unsupported module), GK_ENOINPUT, GK_ENOMEM. */
 int gk_st_modules_load(gk_st_modules *m, const char *dir, int hidden, gk_error *err);
 
+/* sentence-transformers' defaults for a bare transformer of width hidden:
+ * mean pooling, no dense layer, no normalisation (from_modules_json 0). */
+void gk_st_modules_defaults(gk_st_modules *m, int hidden);
+
+/* Use other pooling modes than the model's (a user's choice).  With Dense
+ * layers the new modes must give the width the first one takes, else
+ * GK_EUSAGE and m is unchanged.  Updates out_dim. */
+int gk_st_modules_set_pooling(gk_st_modules *m, unsigned modes, gk_error *err);
+
 /* Free m's buffers and zero it; safe on a zeroed or cleared m. */
 void gk_st_modules_clear(gk_st_modules *m);
 
@@ -42,5 +51,11 @@ void gk_st_modules_clear(gk_st_modules *m);
  * out (out_dim).  GK_EDATA for len 0; GK_ENOMEM. */
 int gk_st_modules_apply(const gk_st_modules *m, const float *hidden, size_t len,
 	float *out, gk_error *err);
+
+/* The same for a sequence whose first prompt_len tokens are a prompt: when
+ * the Pooling config says include_prompt = false they are left out of the
+ * pooling (see gk_pool_skip); otherwise this is gk_st_modules_apply. */
+int gk_st_modules_apply_prompt(const gk_st_modules *m, const float *hidden, size_t len,
+	size_t prompt_len, float *out, gk_error *err);
 
 #endif

@@ -20,6 +20,11 @@ expect() {
 	fi
 }
 
+# edit FILE SED-SCRIPT: change a file of the model in place.
+edit() {
+	sed "$2" "$1" > "$1.new" && mv "$1.new" "$1" || exit 99
+}
+
 # fresh NAME [gen-model options]: a new tiny model in $work/NAME
 fresh() {
 	n=$1
@@ -39,15 +44,23 @@ expect 0 "ok hidden=32" "$d"
 expect 66 "config.json" "$work/does-not-exist"
 
 fresh ffn
-sed 's/"intermediate_size": 64/"intermediate_size": 65/' "$d/config.json" > "$d/c" && mv "$d/c" "$d/config.json"
+edit "$d/config.json" 's/"intermediate_size": 64/"intermediate_size": 65/'
 expect 65 "encoder.layer.0.intermediate.dense.weight': shape \[64, 32\], expected \[65, 32\]" "$d"
 
+# A config far bigger than the weights fails on the shapes, not on memory.
+fresh huge
+edit "$d/config.json" 's/"hidden_size": 32/"hidden_size": 65536/; s/"intermediate_size": 64/"intermediate_size": 262144/'
+expect 65 "embeddings.word_embeddings.weight': shape \[30522, 32\], expected \[30522, 65536\]" "$d"
+fresh hugevocab
+edit "$d/config.json" 's/"vocab_size": 30522/"vocab_size": 16777216/'
+expect 65 "expected \[16777216, 32\]" "$d"
+
 fresh roberta
-sed 's/"model_type": "bert"/"model_type": "roberta"/' "$d/config.json" > "$d/c" && mv "$d/c" "$d/config.json"
+edit "$d/config.json" 's/"model_type": "bert"/"model_type": "roberta"/'
 expect 65 "config.json: model_type \"roberta\" is not supported (supported: bert)" "$d"
 
 fresh heads
-sed 's/"num_attention_heads": 4/"num_attention_heads": 5/' "$d/config.json" > "$d/c" && mv "$d/c" "$d/config.json"
+edit "$d/config.json" 's/"num_attention_heads": 4/"num_attention_heads": 5/'
 expect 65 "not a multiple of num_attention_heads" "$d"
 
 fresh badjson
@@ -64,20 +77,19 @@ rm "$d/model-00002-of-00002.safetensors"
 expect 66 "model-00002-of-00002.safetensors" "$d"
 
 fresh modtype --normalize
-sed 's/models.Normalize/models.LayerNorm/' "$d/modules.json" > "$d/m" && mv "$d/m" "$d/modules.json"
+edit "$d/modules.json" 's/models.Normalize/models.LayerNorm/'
 expect 65 "modules.json: module type \"sentence_transformers.models.LayerNorm\" is not supported" "$d"
 
 fresh escape
-sed 's/"1_Pooling"/"..\/1_Pooling"/' "$d/modules.json" > "$d/m" && mv "$d/m" "$d/modules.json"
+edit "$d/modules.json" 's/"1_Pooling"/"..\/1_Pooling"/'
 expect 65 "leaves the model directory" "$d"
 
 fresh wed
-sed 's/"word_embedding_dimension": 32/"word_embedding_dimension": 33/' "$d/1_Pooling/config.json" > "$d/p" &&
-	mv "$d/p" "$d/1_Pooling/config.json"
+edit "$d/1_Pooling/config.json" 's/"word_embedding_dimension": 32/"word_embedding_dimension": 33/'
 expect 65 "1_Pooling/config.json: word_embedding_dimension 33 differs" "$d"
 
 fresh nomode
-sed 's/true/false/' "$d/1_Pooling/config.json" > "$d/p" && mv "$d/p" "$d/1_Pooling/config.json"
+edit "$d/1_Pooling/config.json" 's/true/false/'
 expect 65 "no pooling mode" "$d"
 
 fresh nodense --dense 8:tanh
@@ -85,15 +97,15 @@ rm "$d/2_Dense/model.safetensors"
 expect 65 "2_Dense/model.safetensors: missing (Dense weights in pytorch_model.bin" "$d"
 
 fresh densein --dense 8:tanh
-sed 's/"in_features": 32/"in_features": 31/' "$d/2_Dense/config.json" > "$d/p" && mv "$d/p" "$d/2_Dense/config.json"
+edit "$d/2_Dense/config.json" 's/"in_features": 32/"in_features": 31/'
 expect 65 "in_features 31" "$d"
 
 fresh denseact --dense 8:tanh
-sed 's/activation.Tanh/activation.Softsign/' "$d/2_Dense/config.json" > "$d/p" && mv "$d/p" "$d/2_Dense/config.json"
+edit "$d/2_Dense/config.json" 's/activation.Tanh/activation.Softsign/'
 expect 65 "Softsign\" is not supported" "$d"
 
 fresh densew --dense 8:tanh
-sed 's/"out_features": 8/"out_features": 9/' "$d/2_Dense/config.json" > "$d/p" && mv "$d/p" "$d/2_Dense/config.json"
+edit "$d/2_Dense/config.json" 's/"out_features": 8/"out_features": 9/'
 expect 65 "2_Dense: .*linear.weight': shape \[8, 32\], expected \[9, 32\]" "$d"
 
 if [ "$fails" -eq 0 ]; then

@@ -13,16 +13,14 @@
  */
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "test-model.h"
 #include "model.h"
 
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } while (0)
 
 struct seq {
 	int32_t *ids, *types;
@@ -77,17 +75,6 @@ static double max_diff(const float *a, const json_t *golden, size_t n, int *bad_
 	return m;
 }
 
-static double max_abs_diff(const float *a, const float *b, size_t n)
-{
-	double m = 0;
-	for (size_t i = 0; i < n; i++) {
-		double d = fabs((double)a[i] - b[i]);
-		if (!(d <= m))
-			m = d;
-	}
-	return m;
-}
-
 /* Encode the sequences at idx[0..k) as one batch; returns (tokens, hidden) and row offsets. */
 static float *encode(gk_model *m, const struct seq *s, const size_t *idx, size_t k, size_t *offs)
 {
@@ -104,6 +91,23 @@ static float *encode(gk_model *m, const struct seq *s, const size_t *idx, size_t
 	CHECK(rc == 0, "encode: %s", err.msg);
 	free(q);
 	return h;
+}
+
+struct encode_job {
+	gk_model *m;
+	const struct seq *s;
+	const size_t *idx;
+	size_t k;
+	float *out;
+};
+
+static void *encode_thread(void *p)
+{
+	struct encode_job *j = p;
+	size_t *offs = malloc(j->k * sizeof *offs);
+	j->out = encode(j->m, j->s, j->idx, j->k, offs);
+	free(offs);
+	return NULL;
 }
 
 static void check_goldens(gk_model *m, const json_t *g, const struct seq *s,
@@ -226,6 +230,50 @@ int main(int argc, char **argv)
 	printf("2 threads vs 1: max |diff| %.3g\n", d2);
 	check_goldens(m, g, s, idx, k, "batch, 2 threads");
 	free(batch2);
+
+	/* Weights copied (gk_bert_load) give what weights used in place in the
+	 * mapping (gk_model_load, via gk_bert_load_mapped) give. */
+	{
+		gk_bert_config bc;
+		gk_safetensors *st;
+		gk_bert *copy;
+		int rc = gk_bert_config_load(&bc, argv[1], &err);
+		if (rc == 0)
+			rc = gk_safetensors_open_dir(&st, argv[1], &err);
+		CHECK(rc == 0, "open for a copied load: %s", err.msg);
+		if (rc == 0) {
+			rc = gk_bert_load(&copy, &bc, st, &err);
+			gk_safetensors_free(st); /* the copy must not need it */
+			CHECK(rc == 0, "gk_bert_load: %s", err.msg);
+			gk_sequence *q = calloc(k, sizeof *q);
+			for (size_t i = 0; i < k; i++)
+				q[i] = (gk_sequence){s[idx[i]].ids, s[idx[i]].types, s[idx[i]].len};
+			float *hc = malloc(T * H * sizeof *hc);
+			gk_bert_run run = {.n_threads = 1};
+			if (rc == 0) {
+				rc = gk_bert_encode(copy, q, k, hc, &run, &err);
+				CHECK(rc == 0 && max_abs_diff(hc, batch, T * H) == 0,
+					"copied weights differ from mapped ones");
+			}
+			gk_bert_free(copy);
+			free(hc);
+			free(q);
+		}
+	}
+
+	/* Two threads encoding with one model at once get what one thread gets. */
+	struct encode_job jobs[2];
+	pthread_t tid[2];
+	for (int t = 0; t < 2; t++) {
+		jobs[t] = (struct encode_job){m, s, idx, k, NULL};
+		pthread_create(&tid[t], NULL, encode_thread, &jobs[t]);
+	}
+	for (int t = 0; t < 2; t++) {
+		pthread_join(tid[t], NULL);
+		double d = max_abs_diff(jobs[t].out, batch, T * H);
+		CHECK(d <= 1e-6, "concurrent encode %d vs alone: max diff %g", t, d);
+		free(jobs[t].out);
+	}
 
 	/* Every sequence that does not fit is refused, alone or in a batch. */
 	for (size_t i = 0; i < n; i++) {

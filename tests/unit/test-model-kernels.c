@@ -10,16 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "test-model.h"
 #include "bert_config.h"
 #include "dtype.h"
 #include "kernels.h"
 #include "parallel.h"
 #include "pooling.h"
+#include "st_modules.h"
 
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } while (0)
 
 static uint64_t rng = 12345;
 
@@ -35,17 +33,6 @@ static float *random_buf(size_t n)
 	for (size_t i = 0; i < n; i++)
 		p[i] = urand();
 	return p;
-}
-
-static double max_diff(const float *a, const float *b, size_t n)
-{
-	double m = 0;
-	for (size_t i = 0; i < n; i++) {
-		double d = fabs((double)a[i] - b[i]);
-		if (!(d <= m))
-			m = d;
-	}
-	return m;
 }
 
 static void test_dtype(void)
@@ -89,22 +76,55 @@ static void test_linear(void)
 		for (int bias = 0; bias < 2; bias++) {
 			gk_linear(x, w, bias ? b : NULL, y, n, in, out);
 			gk_linear_ref(x, w, bias ? b : NULL, r, n, in, out);
-			double d = max_diff(y, r, n * out);
+			double d = max_abs_diff(y, r, n * out);
 			CHECK(d <= 1e-5 * sqrt((double)in), "linear %zux%zux%zu bias %d: max diff %g", n, in, out, bias, d);
 		}
+		/* the row-split threaded version gives the same bits */
+		float *ym = malloc(n * out * sizeof *ym);
+		for (int t = 1; t <= 3; t++) {
+			gk_linear_mt(x, w, b, ym, n, in, out, t);
+			gk_linear(x, w, b, y, n, in, out);
+			CHECK(max_abs_diff(ym, y, n * out) == 0, "linear_mt %zux%zux%zu, %d threads differs", n, in, out, t);
+		}
+		free(ym);
 		/* a row's result does not depend on how many rows are in the call */
 		float *y1 = malloc(out * sizeof *y1);
 		gk_linear(x + (n - 1) * in, w, b, y1, 1, in, out);
 		gk_linear(x, w, b, y, n, in, out);
-		CHECK(max_diff(y1, y + (n - 1) * out, out) == 0, "linear %zux%zux%zu: last row alone differs", n, in, out);
+		CHECK(max_abs_diff(y1, y + (n - 1) * out, out) == 0, "linear %zux%zux%zu: last row alone differs", n, in, out);
 		free(x), free(w), free(b), free(y), free(r), free(y1);
 	}
 }
 
+static void test_exp(void)
+{
+	/* every 1/1000 from -90 to 0, in a row whose length is not a multiple of 4 */
+	size_t n = 90003;
+	float *r = malloc(n * sizeof *r);
+	for (size_t i = 0; i < n; i++)
+		r[i] = -90.0f + (float)i * 0.001f;
+	/* shift 0: x is exactly r[i], so only exp's own error is measured */
+	float sum = gk_exp_shifted(r, n, 0.0f);
+	double worst = 0, want_sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		double x = (double)(-90.0f + (float)i * 0.001f);
+		double e = exp(x < (double)-87.3f ? (double)-87.3f : x);
+		want_sum += exp(x);
+		double rel = fabs(r[i] - e) / e;
+		if (!(rel <= worst))
+			worst = rel;
+	}
+	CHECK(worst < 2e-7, "gk_exp_shifted: worst relative error %g", worst);
+	CHECK(fabs(sum - want_sum) / want_sum < 1e-6, "gk_exp_shifted sum %g, want %g", sum, want_sum);
+	float one[1] = {3.0f};
+	CHECK(gk_exp_shifted(one, 1, 3.0f) == 1.0f && one[0] == 1.0f, "exp(0) is exactly 1");
+	free(r);
+}
+
 static void test_attention(void)
 {
-	size_t lens[] = {1, 5, 64, 2, 33, 128};
-	size_t ns = sizeof lens / sizeof lens[0], offs[7] = {0};
+	size_t lens[] = {1, 5, 64, 0, 2, 33, 128}; /* an empty sequence too */
+	size_t ns = sizeof lens / sizeof lens[0], offs[8] = {0};
 	for (size_t i = 0; i < ns; i++)
 		offs[i + 1] = offs[i] + lens[i];
 	int heads = 4, hd = 8;
@@ -118,11 +138,11 @@ static void test_attention(void)
 		gk_error err = {0};
 		memset(a, 0, T * H * sizeof *a);
 		int rc = gk_attention(qkv, a, offs, ns, heads, hd, threads, &err);
-		double d = max_diff(a, r, T * H);
+		double d = max_abs_diff(a, r, T * H);
 		CHECK(rc == 0 && d <= 1e-5, "attention, %d threads: max diff %g", threads, d);
 	}
 	/* A sequence of one token attends only to itself: output = its value. */
-	CHECK(max_diff(r, qkv + 2 * H, H) <= 1e-6, "1-token attention is the value vector");
+	CHECK(max_abs_diff(r, qkv + 2 * H, H) <= 1e-6, "1-token attention is the value vector");
 	/* Equal keys give uniform weights: output = mean of values. */
 	size_t o2[2] = {0, 3};
 	float q3[3 * 3 * 2], c3[3 * 2];
@@ -146,18 +166,29 @@ static void test_elementwise(void)
 	CHECK(fabsf(x[0] + 2 / sd) < 1e-6 && fabsf(x[2]) < 1e-6 && fabsf(x[3] - (3 / sd + 1)) < 1e-6,
 		"layernorm %g %g %g %g", x[0], x[1], x[2], x[3]);
 
+	/* the fused threaded residual + LayerNorm is the plain add then LayerNorm */
+	size_t rows = 500, d = 384;
+	float *xa = random_buf(rows * d), *ya = random_buf(rows * d), *xb = malloc(rows * d * sizeof *xb);
+	float *ga = random_buf(d), *ba = random_buf(d);
+	memcpy(xb, xa, rows * d * sizeof *xb);
+	gk_add_layernorm(xa, ya, ga, ba, rows, d, 1e-12f, 2);
+	gk_add(xb, ya, rows * d);
+	gk_layernorm(xb, ga, ba, rows, d, 1e-12f);
+	CHECK(max_abs_diff(xa, xb, rows * d) == 0, "gk_add_layernorm differs from gk_add + gk_layernorm");
+	free(xa), free(ya), free(xb), free(ga), free(ba);
+
 	float v[5] = {-3, -1, 0, 1, 2.5f};
 	float e[5];
 	memcpy(e, v, sizeof v);
 	gk_act_ref(GK_ACT_GELU, e, 5);
 	/* torch 1.13: torch.nn.functional.gelu(torch.tensor([-3., -1., 0., 1., 2.5])) */
 	float want[5] = {-0.00404986739f, -0.158655286f, 0.0f, 0.841344714f, 2.48447585f};
-	CHECK(max_diff(e, want, 5) < 1e-6, "gelu");
+	CHECK(max_abs_diff(e, want, 5) < 1e-6, "gelu");
 	memcpy(e, v, sizeof v);
 	gk_act_ref(GK_ACT_GELU_TANH, e, 5);
 	/* torch 1.13: gelu(..., approximate="tanh") */
 	float want_t[5] = {-0.00363743305f, -0.158807993f, 0.0f, 0.841192007f, 2.48491573f};
-	CHECK(max_diff(e, want_t, 5) < 1e-6, "gelu tanh %g %g", e[0], e[4]);
+	CHECK(max_abs_diff(e, want_t, 5) < 1e-6, "gelu tanh %g %g", e[0], e[4]);
 	memcpy(e, v, sizeof v);
 	gk_act_ref(GK_ACT_RELU, e, 5);
 	CHECK(e[0] == 0 && e[4] == 2.5f, "relu");
@@ -167,7 +198,7 @@ static void test_elementwise(void)
 	memcpy(big2, big, n * sizeof *big);
 	gk_act_apply(GK_ACT_GELU, big, n, 3);
 	gk_act_ref(GK_ACT_GELU, big2, n);
-	CHECK(max_diff(big, big2, n) == 0, "threaded gelu differs from the plain loop");
+	CHECK(max_abs_diff(big, big2, n) == 0, "threaded gelu differs from the plain loop");
 	free(big), free(big2);
 }
 
@@ -213,6 +244,47 @@ static void test_pooling(void)
 	CHECK(rc == 0 && o[0] == 1 && o[1] == -1 && o[2] == 3 && o[3] == 5 && o[4] == 2, "concatenated order");
 	CHECK(gk_pool(GK_POOL_MEAN, h, 0, 2, o, &err) == GK_EDATA, "0 tokens refused");
 	CHECK(gk_pool(0, h, 3, 2, o, &err) == GK_EDATA, "no mode refused");
+	/* leaving out a 1-token prompt: tokens 1..2 pooled, cls and lasttoken unchanged */
+	struct { unsigned mode; float a, b; } skip1[] = {
+		{GK_POOL_CLS, 1, -1}, {GK_POOL_LASTTOKEN, 2, 0}, {GK_POOL_MAX, 3, 5},
+		{GK_POOL_MEAN, 2.5f, 2.5f}, {GK_POOL_MEAN_SQRT_LEN, 5 / sqrtf(2), 5 / sqrtf(2)},
+		{GK_POOL_WEIGHTED_MEAN, (6 + 6) / 5.0f, (10 + 0) / 5.0f}, /* weights 2, 3: absolute positions */
+	};
+	for (size_t i = 0; i < sizeof skip1 / sizeof skip1[0]; i++) {
+		rc = gk_pool_skip(skip1[i].mode, h, 3, 1, 2, o, &err);
+		CHECK(rc == 0 && fabsf(o[0] - skip1[i].a) < 1e-6 && fabsf(o[1] - skip1[i].b) < 1e-6,
+			"pool %s skipping 1: %g %g", gk_pool_name(skip1[i].mode), o[0], o[1]);
+	}
+	CHECK(gk_pool_skip(GK_POOL_MEAN, h, 3, 3, 2, o, &err) == GK_EDATA && strstr(err.msg, "prompt"),
+		"a prompt covering the sequence is refused");
+
+	/* the module pipeline applies the prompt rule only when include_prompt is false */
+	gk_st_modules sm;
+	gk_st_modules_defaults(&sm, 2);
+	CHECK(sm.pooling == GK_POOL_MEAN && sm.out_dim == 2 && sm.include_prompt && !sm.from_modules_json,
+		"defaults");
+	rc = gk_st_modules_apply_prompt(&sm, h, 3, 1, o, &err);
+	CHECK(rc == 0 && o[0] == 2 && fabsf(o[1] - 4.0f / 3) < 1e-6, "include_prompt true keeps the prompt");
+	sm.include_prompt = 0;
+	rc = gk_st_modules_apply_prompt(&sm, h, 3, 1, o, &err);
+	CHECK(rc == 0 && o[0] == 2.5f && o[1] == 2.5f, "include_prompt false drops it: %g %g", o[0], o[1]);
+	rc = gk_st_modules_set_pooling(&sm, GK_POOL_CLS | GK_POOL_MAX, &err);
+	CHECK(rc == 0 && sm.out_dim == 4, "set_pooling: out_dim %d", sm.out_dim);
+	CHECK(gk_st_modules_set_pooling(&sm, 0, &err) == GK_EUSAGE, "set_pooling with no mode");
+	gk_st_modules_clear(&sm);
+	/* with a Dense layer taking 2 values, pooling that gives 4 is refused */
+	gk_st_modules_defaults(&sm, 2);
+	sm.dense = calloc(1, sizeof *sm.dense);
+	sm.dense[0] = (gk_dense){2, 3, calloc(6, sizeof(float)), NULL, GK_ACT_IDENTITY};
+	sm.n_dense = 1;
+	sm.out_dim = 3;
+	rc = gk_st_modules_set_pooling(&sm, GK_POOL_CLS | GK_POOL_MAX, &err);
+	CHECK(rc == GK_EUSAGE && strstr(err.msg, "Dense") && sm.pooling == GK_POOL_MEAN && sm.out_dim == 3,
+		"set_pooling against a Dense layer: rc %d '%s'", rc, err.msg);
+	rc = gk_st_modules_set_pooling(&sm, GK_POOL_CLS, &err);
+	CHECK(rc == 0 && sm.out_dim == 3, "set_pooling keeping the Dense width");
+	gk_st_modules_clear(&sm);
+
 	float v[3] = {3, 0, 4};
 	gk_l2_normalize(v, 3);
 	CHECK(fabsf(v[0] - 0.6f) < 1e-7 && fabsf(v[2] - 0.8f) < 1e-7, "l2 normalize");
@@ -268,6 +340,7 @@ int main(void)
 {
 	test_dtype();
 	test_linear();
+	test_exp();
 	test_attention();
 	test_elementwise();
 	test_parallel();

@@ -14,13 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test-model.h"
 #include "safetensors.h"
 
-static int failures;
 static char dir[64];
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); fprintf(stderr, "\n"); } } while (0)
 
 static char *path_of(const char *name)
 {
@@ -196,24 +193,46 @@ static void test_bad(void)
 	CHECK(rc == GK_EDATA && strstr(err.msg, "header length 65535 runs past the end of the file (10 bytes)"),
 		"header too long: '%s'", err.msg);
 
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,16]}}", z, 8, "outside the data area");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,4]}}", z, 8, "outside the data area");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-4,4]}}", z, 8, "outside the data area");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", z, 8, "need 12");
-	expect_bad("{\"w\":{\"dtype\":\"F16\",\"shape\":[2,2],\"data_offsets\":[0,4]}}", z, 8, "need 8");
-	expect_bad("{\"w\":{\"dtype\":\"Q7\",\"shape\":[2],\"data_offsets\":[0,8]}}", z, 8, "unknown dtype 'Q7'");
-	expect_bad("{\"w\":{\"dtype\":7,\"shape\":[2],\"data_offsets\":[0,8]}}", z, 8, "dtype");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", z, 8, "shape");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", z, 8, "shape[0]");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4611686018427387904],"
-		"\"data_offsets\":[0,8]}}", z, 8, "overflows");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]}}", z, 8, "dimensions");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}", z, 8, "data_offsets");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", z, 8, "data_offsets");
-	expect_bad("{\"w\":[1,2]}", z, 8, "not an object");
-	expect_bad("[1,2]", z, 8, "not an object");
-	expect_bad("{\"w\":{\"dtype\":\"F32\",", z, 8, "bad JSON header");
-	expect_bad("{\"w\":1,\"w\":2}", z, 8, "bad JSON header");
+	/* header, part of the expected message; each with 8 zero data bytes */
+	static const char *const cases[][2] = {
+		{"{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,16]}}",
+			"outside the data area"},
+		{"{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,4]}}",
+			"outside the data area"},
+		{"{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-4,4]}}",
+			"outside the data area"},
+		{"{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}",
+			"need 12"},
+		{"{\"w\":{\"dtype\":\"F16\",\"shape\":[2,2],\"data_offsets\":[0,4]}}",
+			"need 8"},
+		{"{\"w\":{\"dtype\":\"Q7\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+			"unknown dtype 'Q7'"},
+		{"{\"w\":{\"dtype\":7,\"shape\":[2],\"data_offsets\":[0,8]}}",
+			"dtype"},
+		{"{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}",
+			"shape"},
+		{"{\"w\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}",
+			"shape[0]"},
+		{"{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4611686018427387904],"
+		"\"data_offsets\":[0,8]}}",
+			"overflows"},
+		{"{\"w\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]}}",
+			"dimensions"},
+		{"{\"w\":{\"dtype\":\"F32\",\"shape\":[2]}}",
+			"data_offsets"},
+		{"{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}",
+			"data_offsets"},
+		{"{\"w\":[1,2]}",
+			"not an object"},
+		{"[1,2]",
+			"not an object"},
+		{"{\"w\":{\"dtype\":\"F32\",",
+			"bad JSON header"},
+		{"{\"w\":1,\"w\":2}",
+			"bad JSON header"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		expect_bad(cases[i][0], z, 8, cases[i][1]);
 
 	rc = gk_safetensors_open(&st, path_of("does-not-exist.safetensors"), &err);
 	CHECK(rc == GK_ENOINPUT && strstr(err.msg, "does-not-exist"), "missing file: %d '%s'", rc, err.msg);
@@ -248,6 +267,17 @@ static void test_shards(void)
 		CHECK(strcmp(gk_safetensors_find(st, "y")->file, "model-00002-of-00002.safetensors") == 0, "file name");
 		gk_safetensors_free(st);
 	}
+	/* with model.safetensors beside the index, the single file wins, as in transformers */
+	n = build("{\"z\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", &one, 4, &b);
+	write_bytes("model.safetensors", b, n);
+	free(b);
+	rc = gk_safetensors_open_dir(&st, dir, &err);
+	CHECK(rc == 0 && gk_safetensors_count(st) == 1 && gk_safetensors_find(st, "z"),
+		"model.safetensors preferred to the index: %s", err.msg);
+	if (rc == 0)
+		gk_safetensors_free(st);
+	unlink(path_of("model.safetensors"));
+
 	write_index("{\"weight_map\":{\"x\":\"../model-00001-of-00002.safetensors\"}}");
 	rc = gk_safetensors_open_dir(&st, dir, &err);
 	CHECK(rc == GK_EDATA && strstr(err.msg, "file name in the model directory"), "shard path escape: '%s'", err.msg);
