@@ -199,7 +199,17 @@ static int forward(const gk_lm *m, const struct slot *sl, size_t n, float *x,
 		 * transformers' Gemma3TextConfig sets window // 2 + 1 as an
 		 * exclusive bound when use_bidirectional_attention is on. */
 		ap.window = !sliding ? 0 : c->bidirectional ? c->sliding_window / 2 + 1 : c->sliding_window;
-		if ((rc = gk_lm_attention(views, n, &ap, threads, err)) < 0)
+		/* Long sequences through OpenBLAS, the rest (decode steps, short
+		 * prompts) through the loops; the reference run uses loops only. */
+		size_t n_long = 0;
+		for (size_t s = 0; s < n && !(run && run->reference); s++)
+			if (views[s].n_q >= 32) {
+				gk_lm_attn_seq t = views[n_long];
+				views[n_long++] = views[s];
+				views[s] = t;
+			}
+		if ((rc = gk_lm_attention_blas(views, n_long, &ap, err)) < 0 ||
+		    (rc = gk_lm_attention(views + n_long, n - n_long, &ap, threads, err)) < 0)
 			goto out;
 		linear(ctx, l->wo, l->bo, tmp, T, Q, H);
 		if (l->post_attn_norm)

@@ -22,7 +22,7 @@ Usage:
 
 OUT.json: {"sequences": [{"logprobs": [log p(ids[i] | ids[:i]) for i >= 1],
 "last_logits": [vocab floats]}], and for Gemma 3 "bidirectional": final hidden
-states of sequence 5 with use_bidirectional_attention semantics
+states of sequence 6 (64 tokens) with use_bidirectional_attention semantics
 (|q - kv| < window // 2 + 1 on sliding layers).
 """
 import json
@@ -212,7 +212,7 @@ def main():
             "last_logits": r(lg[-1].tolist()),
         })
     if cfg.gemma:
-        res["bidirectional"] = {"sequence": 5, "hidden": r(forward(cfg, w, seqs[5], True).flatten().tolist())}
+        res["bidirectional"] = {"sequence": 6, "hidden": r(forward(cfg, w, seqs[6], True).flatten().tolist())}
     with open(out_path, "w") as f:
         json.dump(res, f, separators=(",", ":"))
         f.write("\n")
