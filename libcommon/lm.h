@@ -32,7 +32,7 @@
  *
  * Not here: tokenizing, sampling, chat templates, batching policy (the
  * caller picks batch sizes; memory grows with tokens per batch times
- * max(hidden, intermediate, q+k+v width), plus up to 64 MB of vocab logits).
+ * max(hidden, intermediate, q+k+v width), plus up to 160 MB of vocab logits).
  *
  * Threads: a loaded gk_lm is only read by the scoring functions, so
  * several threads may score with one model at once; a gk_lm_cache belongs
