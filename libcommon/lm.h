@@ -32,11 +32,18 @@
  *
  * Not here: tokenizing, sampling, chat templates, batching policy (the
  * caller picks batch sizes; memory grows with tokens per batch times
- * max(hidden, intermediate, q+k+v width), plus up to 64 MB of vocab logits).
+ * max(hidden, intermediate, q+k+v width), plus up to 160 MB of vocab logits).
  *
  * Threads: a loaded gk_lm is only read by the scoring functions, so
- * several threads may score with one model at once; a gk_lm_cache belongs
- * to one thread at a time.
+ * several threads may score with one model at once (they share OpenBLAS's
+ * thread count, which each call sets from its gk_lm_run); a gk_lm_cache
+ * belongs to one thread at a time.
+ *
+ * KV cache design: one cache per sequence, every layer's keys (after
+ * QK-norm and RoPE) and values for positions 0 .. max_tokens-1, appended
+ * by gk_lm_decode; a batch of caches decodes as one unpadded batch.
+ * Sliding-window layers keep their whole past too (a ring buffer of
+ * window tokens would save memory for long Gemma generations; not done).
  */
 #ifndef GK_LM_H
 #define GK_LM_H

@@ -328,3 +328,68 @@ int gk_lm_attention(const gk_lm_attn_seq *seqs, size_t n, const gk_lm_attn_param
 	free(j.scratch);
 	return 0;
 }
+
+#define QBLOCK 128
+
+int gk_lm_attention_blas(const gk_lm_attn_seq *seqs, size_t n, const gk_lm_attn_params *p,
+	gk_error *err)
+{
+	size_t D = (size_t)p->head_dim, group = (size_t)(p->n_heads / p->n_kv_heads), max_kv = 0;
+	for (size_t s = 0; s < n; s++)
+		max_kv = seqs[s].n_kv > max_kv ? seqs[s].n_kv : max_kv;
+	if (max_kv == 0)
+		return 0;
+	float *sc = malloc(QBLOCK * max_kv * sizeof *sc); /* (QBLOCK, keys) scores, then weights */
+	if (!sc)
+		return gk_error_nomem(err);
+	for (size_t s = 0; s < n; s++) {
+		const gk_lm_attn_seq *q = &seqs[s];
+		for (size_t i0 = 0; i0 < q->n_q; i0 += QBLOCK) {
+			size_t rows = q->n_q - i0 < QBLOCK ? q->n_q - i0 : QBLOCK;
+			/* keys any query of the block sees: [klo, khi) */
+			size_t klo, khi, lo, hi;
+			visible(p, q->pos0 + i0, q->n_kv, &klo, &hi);
+			visible(p, q->pos0 + i0 + rows - 1, q->n_kv, &lo, &khi);
+			if (khi <= klo)
+				khi = klo; /* nothing visible (cannot happen for valid input) */
+			size_t nk = khi - klo;
+			for (size_t h = 0; h < (size_t)p->n_heads; h++) {
+				size_t kvh = h / group;
+				const float *qh = q->q + i0 * q->ldq + h * D;
+				const float *kh = q->k + klo * q->ldkv + kvh * D;
+				const float *vh = q->v + klo * q->ldkv + kvh * D;
+				float *oh = q->out + i0 * q->ldo + h * D;
+				if (nk == 0) {
+					for (size_t i = 0; i < rows; i++)
+						memset(oh + i * q->ldo, 0, D * sizeof *oh);
+					continue;
+				}
+				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)nk, (int)D,
+					p->scale, qh, (int)q->ldq, kh, (int)q->ldkv, 0.0f, sc, (int)nk);
+				for (size_t i = 0; i < rows; i++) {
+					float *r = sc + i * nk;
+					visible(p, q->pos0 + i0 + i, q->n_kv, &lo, &hi);
+					lo = lo > klo ? lo - klo : 0;
+					hi = hi > klo ? hi - klo : 0;
+					float max = -INFINITY, sum = 0;
+					for (size_t t = lo; t < hi; t++) {
+						if (p->softcap > 0)
+							r[t] = tanhf(r[t] / p->softcap) * p->softcap;
+						max = r[t] > max ? r[t] : max;
+					}
+					for (size_t t = lo; t < hi; t++) {
+						r[t] = expf(r[t] - max);
+						sum += r[t];
+					}
+					float inv = sum > 0 ? 1.0f / sum : 0.0f;
+					for (size_t t = 0; t < nk; t++)
+						r[t] = t >= lo && t < hi ? r[t] * inv : 0.0f;
+				}
+				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)D, (int)nk,
+					1.0f, sc, (int)nk, vh, (int)q->ldkv, 0.0f, oh, (int)q->ldo);
+			}
+		}
+	}
+	free(sc);
+	return 0;
+}

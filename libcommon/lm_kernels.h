@@ -79,4 +79,13 @@ typedef struct gk_lm_attn_params {
 int gk_lm_attention(const gk_lm_attn_seq *seqs, size_t n, const gk_lm_attn_params *p,
 	int n_threads, gk_error *err);
 
+/* The same result through OpenBLAS: per sequence and query head, blocks of
+ * 128 queries get their scores as one sgemm against the keys they can see,
+ * a masked softmax, and one sgemm with the values.  Runs on the calling
+ * thread (OpenBLAS threads the GEMMs); pays off from a few dozen queries
+ * per sequence, so gk_lm_attention's loops stay the choice for decode
+ * steps.  Returns 0, or GK_ENOMEM (scratch). */
+int gk_lm_attention_blas(const gk_lm_attn_seq *seqs, size_t n, const gk_lm_attn_params *p,
+	gk_error *err);
+
 #endif

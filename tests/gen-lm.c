@@ -5,7 +5,8 @@
  *
  *   gen-lm --family llama|qwen2|qwen3|gemma3 [--shape tiny|qwen2.5-0.5b]
  *          [--dtype f32|f16|bf16] [--seed N] [--no-tie] [--rope-scaling llama3|linear]
- *          [--softcap] [--layer-types] [--attention-bias] [--bare] [--tokenizer-from DIR] OUTDIR
+ *          [--softcap] [--layer-types] [--attention-bias] [--mlp-bias] [--bare] [--shards N]
+ *          [--tokenizer-from DIR] OUTDIR
  *
  * --bare writes tensor names without "model." (embed_tokens.weight, layers.0...),
  * as a bare Gemma3TextModel / LlamaModel checkpoint (EmbeddingGemma) has them.
@@ -54,12 +55,13 @@ static void copy_file(const char *from_dir, const char *name, const char *to_dir
 int main(int argc, char **argv)
 {
 	const char *family = NULL, *shape_name = "tiny", *dtype = "f32", *scaling = NULL, *tok_from = NULL;
-	int no_tie = 0, softcap = 0, layer_types = 0, attention_bias = 0, bare = 0;
+	int no_tie = 0, softcap = 0, layer_types = 0, attention_bias = 0, bare = 0, mlp_bias = 0, shards = 1;
 	unsigned long long seed = 1;
 	static const struct option longopts[] = {
 		{"family", 1, 0, 'f'}, {"shape", 1, 0, 's'}, {"dtype", 1, 0, 'd'}, {"seed", 1, 0, 'S'},
 		{"no-tie", 0, 0, 'T'}, {"rope-scaling", 1, 0, 'r'}, {"softcap", 0, 0, 'c'},
 		{"layer-types", 0, 0, 'l'}, {"attention-bias", 0, 0, 'b'}, {"tokenizer-from", 1, 0, 't'}, {"bare", 0, 0, 'B'},
+		{"mlp-bias", 0, 0, 'm'}, {"shards", 1, 0, 'k'},
 		{0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -75,9 +77,13 @@ int main(int argc, char **argv)
 		case 'b': attention_bias = 1; break;
 		case 't': tok_from = optarg; break;
 		case 'B': bare = 1; break;
+		case 'm': mlp_bias = 1; break;
+		case 'k': shards = atoi(optarg); break;
 		default: gen_die(PROG, "%s", "bad option (see the comment at the top of tests/gen-lm.c)");
 		}
 	}
+	if (shards < 1 || shards > 9)
+		gen_die(PROG, "%s", "--shards must be 1..9");
 	if (optind + 1 != argc || !family)
 		gen_die(PROG, "%s", "usage: gen-lm --family FAMILY [options] OUTDIR");
 	const char *out = argv[optind];
@@ -134,8 +140,14 @@ int main(int argc, char **argv)
 			gen_fill(&ts, N("model.layers.%lld.self_attn.k_norm.weight", i), s.D, 0, norm_mean, 0.1);
 		}
 		gen_fill(&ts, N("model.layers.%lld.mlp.gate_proj.weight", i), s.F, s.H, 0, 1 / sqrt((double)s.H));
+		if (mlp_bias)
+			gen_fill(&ts, N("model.layers.%lld.mlp.gate_proj.bias", i), s.F, 0, 0, 0.1);
 		gen_fill(&ts, N("model.layers.%lld.mlp.up_proj.weight", i), s.F, s.H, 0, 1 / sqrt((double)s.H));
+		if (mlp_bias)
+			gen_fill(&ts, N("model.layers.%lld.mlp.up_proj.bias", i), s.F, 0, 0, 0.1);
 		gen_fill(&ts, N("model.layers.%lld.mlp.down_proj.weight", i), s.H, s.F, 0, 1 / sqrt((double)s.F));
+		if (mlp_bias)
+			gen_fill(&ts, N("model.layers.%lld.mlp.down_proj.bias", i), s.H, 0, 0, 0.1);
 		gen_fill(&ts, N("model.layers.%lld.input_layernorm.weight", i), s.H, 0, norm_mean, 0.1);
 		gen_fill(&ts, N("model.layers.%lld.post_attention_layernorm.weight", i), s.H, 0, norm_mean, 0.1);
 		if (gemma) {
@@ -153,8 +165,25 @@ int main(int argc, char **argv)
 				memmove(ts.t[i].name, ts.t[i].name + 6, strlen(ts.t[i].name + 6) + 1);
 
 	char path[4096];
-	snprintf(path, sizeof path, "%s/model.safetensors", out);
-	gen_write_safetensors(path, &ts, 0, ts.n, dt);
+	if (shards == 1) {
+		snprintf(path, sizeof path, "%s/model.safetensors", out);
+		gen_write_safetensors(path, &ts, 0, ts.n, dt);
+	} else { /* as transformers' save_pretrained with max_shard_size */
+		json_t *wm = json_object();
+		size_t total = 0;
+		for (int k = 0; k < shards; k++) {
+			size_t a = ts.n * (size_t)k / (size_t)shards, b = ts.n * (size_t)(k + 1) / (size_t)shards;
+			char fname[64];
+			snprintf(fname, sizeof fname, "model-%05d-of-%05d.safetensors", k + 1, shards);
+			snprintf(path, sizeof path, "%s/%s", out, fname);
+			total += gen_write_safetensors(path, &ts, a, b, dt);
+			for (size_t i = a; i < b; i++)
+				json_object_set_new(wm, ts.t[i].name, json_string(fname));
+		}
+		snprintf(path, sizeof path, "%s/model.safetensors.index.json", out);
+		gen_write_json(path, json_pack("{s:{s:I},s:o}", "metadata", "total_size", (json_int_t)total,
+			"weight_map", wm));
+	}
 	gen_tensors_free(&ts);
 
 	const char *torch_dtype = dt == GK_DTYPE_F32 ? "float32" : dt == GK_DTYPE_F16 ? "float16" : "bfloat16";
@@ -182,7 +211,7 @@ int main(int argc, char **argv)
 	if (!qwen2)
 		SET("attention_bias", json_boolean(attention_bias));
 	if (llama)
-		SET("mlp_bias", json_false());
+		SET("mlp_bias", json_boolean(mlp_bias));
 	SET("rope_theta", json_real(llama ? 500000.0 : 1000000.0));
 	if (scaling && strcmp(scaling, "llama3") == 0)
 		SET("rope_scaling", json_pack("{s:f,s:f,s:f,s:i,s:s}", "factor", 8.0, "low_freq_factor", 1.0,

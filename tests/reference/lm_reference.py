@@ -7,7 +7,7 @@ bert_reference.py's), and computes, from torch primitives in float64, what
 transformers' LlamaForCausalLM / Qwen2ForCausalLM / Qwen3ForCausalLM /
 Gemma3ForCausalLM compute in eager mode:
   RMSNorm (Gemma: x * (1 + w)), embeddings (Gemma: times sqrt(hidden)),
-  q/k/v projections (+ bias for Qwen2 / attention_bias), QK-norm (Qwen3, Gemma 3),
+  q/k/v projections (+ bias for Qwen2 / attention_bias), MLP biases (Llama mlp_bias), QK-norm (Qwen3, Gemma 3),
   rotate-half RoPE with inv_freq computed in float32 as transformers does
   (linear and llama3 rope_scaling; Gemma 3 sliding layers use rope_local_base_freq
   unscaled), grouped-query attention (kv head h // group), scaling head_dim^-0.5
@@ -22,7 +22,7 @@ Usage:
 
 OUT.json: {"sequences": [{"logprobs": [log p(ids[i] | ids[:i]) for i >= 1],
 "last_logits": [vocab floats]}], and for Gemma 3 "bidirectional": final hidden
-states of sequence 5 with use_bidirectional_attention semantics
+states of sequence 6 (64 tokens) with use_bidirectional_attention semantics
 (|q - kv| < window // 2 + 1 on sliding layers).
 """
 import json
@@ -35,7 +35,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bert_reference import read_safetensors  # noqa: E402
+from bert_reference import read_weights  # noqa: E402
 
 torch.set_num_threads(1)
 DT = torch.float64
@@ -67,6 +67,7 @@ class Cfg:
         ab = c.get("attention_bias", False)
         self.qkv_bias = self.qwen2 or ab
         self.o_bias = ab and not self.qwen2
+        self.mlp_bias = mt == "llama" and c.get("mlp_bias", False)
         self.qk_norm = self.qwen3 or self.gemma
         self.scale = (c["query_pre_attn_scalar"] if self.gemma else self.D) ** -0.5
         self.attn_cap = c.get("attn_logit_softcapping") if self.gemma else None
@@ -173,8 +174,10 @@ def forward(cfg, w, ids, bidirectional=False):
         x = x + o
         pre = "pre_feedforward_layernorm" if cfg.gemma else "post_attention_layernorm"
         h = rmsnorm(x, g(p + pre + ".weight"), cfg.eps, cfg.gemma)
-        m = cfg.act(h @ g(p + "mlp.gate_proj.weight").T) * (h @ g(p + "mlp.up_proj.weight").T)
-        m = m @ g(p + "mlp.down_proj.weight").T
+        def lin(name, y):
+            y = y @ g(p + f"mlp.{name}.weight").T
+            return y + g(p + f"mlp.{name}.bias") if cfg.mlp_bias else y
+        m = lin("down_proj", cfg.act(lin("gate_proj", h)) * lin("up_proj", h))
         if cfg.gemma:
             m = rmsnorm(m, g(p + "post_feedforward_layernorm.weight"), cfg.eps, True)
         x = x + m
@@ -200,7 +203,7 @@ def main():
     d, seq_path, out_path = sys.argv[1:4]
     with open(os.path.join(d, "config.json")) as f:
         cfg = Cfg(json.load(f))
-    w = read_safetensors(os.path.join(d, "model.safetensors"))
+    w = read_weights(d)  # model.safetensors or a sharded index
     seqs = [json.loads(line)["ids"] for line in open(seq_path)]
     res = {"sequences": []}
     for ids in seqs:
@@ -212,7 +215,7 @@ def main():
             "last_logits": r(lg[-1].tolist()),
         })
     if cfg.gemma:
-        res["bidirectional"] = {"sequence": 5, "hidden": r(forward(cfg, w, seqs[5], True).flatten().tolist())}
+        res["bidirectional"] = {"sequence": 6, "hidden": r(forward(cfg, w, seqs[6], True).flatten().tolist())}
     with open(out_path, "w") as f:
         json.dump(res, f, separators=(",", ":"))
         f.write("\n")

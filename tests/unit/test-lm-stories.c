@@ -167,6 +167,21 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* More scored tokens than one vocabulary chunk holds (512 rows for a
+	 * 512-token vocabulary): chunks end inside a sequence. */
+	gk_lm_seq three[3] = {{ids, 257, 0}, {ids, 257, 3}, {ids, 200, 0}};
+	float *tlp = malloc(714 * sizeof *tlp), *one_lp = malloc(257 * sizeof *one_lp);
+	CHECK(gk_lm_score(lm, three, 3, tlp, NULL, NULL, &err) == 0);
+	size_t toff = 0;
+	for (int s = 0; s < 3; s++) {
+		CHECK(gk_lm_score(lm, &three[s], 1, one_lp, NULL, NULL, &err) == 0);
+		CHECK(max_abs_diff(tlp + toff, one_lp, three[s].len) <= 1e-4);
+		toff += three[s].len;
+	}
+	CHECK(tlp[257 + 2] == 0 && tlp[257 + 3] != 0);
+	free(tlp);
+	free(one_lp);
+
 	/* Pairs: the continuation's sum equals the sum of gk_lm_score's entries. */
 	gk_lm_pair pairs[2] = {{ids, 20, ids + 20, 30}, {ids, 5, ids + 5, 0}};
 	double sums[2];
