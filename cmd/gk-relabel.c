@@ -53,7 +53,8 @@ static void usage(void)
 	       "      --answers YES,NO     the RC answers compared (default \"yes,no\")\n"
 	       "      --task TASK          the task when a record has none (default\n"
 	       "                           \"search result\")\n"
-	       "  -t, --max-tokens N       passage tokens kept in a prompt (default 256)\n"
+	       "  -t, --max-tokens N       passage tokens kept in a prompt (default 256, fewer\n"
+	       "                           when the model's context needs it)\n"
 	       "      --scores             add every candidate's scores and ranks\n"
 	       "  -j, --threads N          threads to use (default: all cores)\n"
 	       "      --progress           report progress on stderr even when not a terminal\n"
@@ -136,9 +137,10 @@ static int32_t *dup_ids(const gk_encoding *enc)
 	return ids;
 }
 
-/* The passage text cut to max_tokens tokens (decoded back, so the prompt
- * is tokenized whole); *out is the text to use (maybe passage itself). */
-static int cut_passage(job *j, const char *passage, char **owned, const char **out, size_t *len, gk_error *err)
+/* The passage text cut to limit tokens (decoded back, so the prompt is
+ * tokenized whole); *out is the text to use (maybe passage itself). */
+static int cut_passage(job *j, const char *passage, size_t limit, char **owned, const char **out, size_t *len,
+		       gk_error *err)
 {
 	gk_encode_options opt = { .add_special_tokens = false };
 	int rc;
@@ -148,9 +150,9 @@ static int cut_passage(job *j, const char *passage, char **owned, const char **o
 	*len = strlen(passage);
 	if ((rc = gk_tokenizer_encode(j->tok, passage, *len, NULL, 0, &opt, &j->enc2, err)) < 0)
 		return rc;
-	if (j->enc2.n <= j->st->max_tokens)
+	if (j->enc2.n <= limit)
 		return 0;
-	if ((rc = gk_tokenizer_decode(j->tok, j->enc2.ids, j->st->max_tokens, true, owned, len, err)) < 0)
+	if ((rc = gk_tokenizer_decode(j->tok, j->enc2.ids, limit, true, owned, len, err)) < 0)
 		return rc;
 	*out = *owned;
 	j->truncated++;
@@ -271,6 +273,28 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 			}
 	}
 
+	/* the passage's share of the model's context: what the prompts take
+	 * without it (the QL one with the query after it), less a few tokens
+	 * for where the passage joins the text around it */
+	size_t limit = st->max_tokens, overhead = 0;
+	for (int which = 0; which < 2 && err_code == 0; which++) {
+		if ((which == 0 && st->scorer == GK_FRET_RC) || (which == 1 && st->scorer == GK_FRET_QL))
+			continue;
+		if (render(&j->text, which ? st->rc : st->ql, taskbuf, query, "", "", 0) < 0
+		    || gk_buf_putc(&j->text, ' ') < 0 || (which == 0 && gk_buf_append(&j->text, query, qlen) < 0))
+			err_code = gk_error_nomem(&f->err);
+		else if ((err_code = encode_prompt(j->tok, j->text.data, j->text.len, &j->enc, &f->err)) == 0 && j->enc.n > overhead)
+			overhead = j->enc.n;
+	}
+	if (err_code == 0) {
+		size_t context = (size_t)j->lm->cfg.max_position_embeddings;
+		if (overhead + 8 >= context)
+			return gk_filter_record_error(f, GK_EDATA, "the prompts take %zu tokens without a passage; the model reads %zu",
+				overhead, context);
+		if (context - overhead - 8 < limit)
+			limit = context - overhead - 8;
+	}
+
 	/* prompts: QL = prompt + " query" scored on the query's tokens, RC = prompt */
 	for (size_t i = 0; i < n && err_code == 0; i++) {
 		char *owned;
@@ -278,42 +302,61 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 		size_t plen;
 		gk_error *e = &f->err;
 
-		if ((err_code = cut_passage(j, ps[i]->text, &owned, &passage, &plen, e)) < 0)
-			break;
-		if (st->scorer != GK_FRET_RC) {
-			/* the prompt alone, then with " query": the query's tokens
-			 * are those past the longest common prefix (a token that
-			 * spans the join counts as the query's) */
-			if (render(&j->text, st->ql, taskbuf, query, ps[i]->title, passage, plen) < 0)
-				err_code = gk_error_nomem(e);
-			else
-				err_code = encode_prompt(j->tok, j->text.data, j->text.len, &j->enc2, e);
-			if (err_code == 0 && (gk_buf_putc(&j->text, ' ') < 0 || gk_buf_append(&j->text, query, qlen) < 0))
-				err_code = gk_error_nomem(e);
-			if (err_code == 0)
-				err_code = encode_prompt(j->tok, j->text.data, j->text.len, &j->enc, e);
-			if (err_code == 0) {
-				size_t same = 0;
-				while (same < j->enc2.n && same < j->enc.n && j->enc2.ids[same] == j->enc.ids[same])
-					same++;
-				ql[i].ids = dup_ids(&j->enc);
-				ql[i].len = j->enc.n;
-				ql[i].score_from = same;
-				if (!ql[i].ids)
+		/* a passage cut and decoded can tokenize a little longer in its
+		 * prompt: cut it shorter until both prompts fit the context */
+		size_t context = (size_t)j->lm->cfg.max_position_embeddings, mine = limit, longest;
+		uint64_t cut_before = j->truncated;
+		for (int attempt = 0; err_code == 0; attempt++) {
+			free((void *)ql[i].ids);
+			free((void *)rc[i].ids);
+			ql[i] = (gk_lm_seq){ 0 };
+			rc[i] = (gk_lm_seq){ 0 };
+			owned = NULL;
+			if ((err_code = cut_passage(j, ps[i]->text, mine, &owned, &passage, &plen, e)) < 0)
+				break;
+			if (st->scorer != GK_FRET_RC) {
+				/* the prompt alone, then with " query": the query's tokens
+				 * are those past the longest common prefix (a token that
+				 * spans the join counts as the query's) */
+				if (render(&j->text, st->ql, taskbuf, query, ps[i]->title, passage, plen) < 0)
 					err_code = gk_error_nomem(e);
-			}
-		}
-		if (err_code == 0 && st->scorer != GK_FRET_QL) {
-			if (render(&j->text, st->rc, taskbuf, query, ps[i]->title, passage, plen) < 0)
-				err_code = gk_error_nomem(e);
-			else if ((err_code = encode_prompt(j->tok, j->text.data, j->text.len, &j->enc, e)) == 0) {
-				rc[i].ids = dup_ids(&j->enc);
-				rc[i].len = j->enc.n;
-				rc[i].score_from = j->enc.n;
-				if (!rc[i].ids)
+				else
+					err_code = encode_prompt(j->tok, j->text.data, j->text.len, &j->enc2, e);
+				if (err_code == 0 && (gk_buf_putc(&j->text, ' ') < 0 || gk_buf_append(&j->text, query, qlen) < 0))
 					err_code = gk_error_nomem(e);
+				if (err_code == 0)
+					err_code = encode_prompt(j->tok, j->text.data, j->text.len, &j->enc, e);
+				if (err_code == 0) {
+					size_t same = 0;
+					while (same < j->enc2.n && same < j->enc.n && j->enc2.ids[same] == j->enc.ids[same])
+						same++;
+					ql[i].ids = dup_ids(&j->enc);
+					ql[i].len = j->enc.n;
+					ql[i].score_from = same;
+					if (!ql[i].ids)
+						err_code = gk_error_nomem(e);
+				}
 			}
+			if (err_code == 0 && st->scorer != GK_FRET_QL) {
+				if (render(&j->text, st->rc, taskbuf, query, ps[i]->title, passage, plen) < 0)
+					err_code = gk_error_nomem(e);
+				else if ((err_code = encode_prompt(j->tok, j->text.data, j->text.len, &j->enc, e)) == 0) {
+					rc[i].ids = dup_ids(&j->enc);
+					rc[i].len = j->enc.n;
+					rc[i].score_from = j->enc.n;
+					if (!rc[i].ids)
+						err_code = gk_error_nomem(e);
+				}
+			}
+			longest = ql[i].len > rc[i].len ? ql[i].len : rc[i].len;
+			if (err_code < 0 || longest <= context || mine == 0 || attempt == 8)
+				break;
+			free(owned);
+			owned = NULL;
+			mine = mine > longest - context + 1 ? mine - (longest - context + 1) : 0;
 		}
+		if (j->truncated > cut_before)
+			j->truncated = cut_before + 1;  /* one passage, however many tries */
 		free(owned);
 		total += ql[i].len;
 	}

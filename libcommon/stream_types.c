@@ -72,6 +72,28 @@ static int check_tokens(const gk_record *rec, gk_error *err)
 	return 0;
 }
 
+/* NaN or infinity in a payload would pass through every later stage and
+ * poison rankings silently, so it stops at the reader. */
+static int check_finite(const gk_stream_info *info, const void *p, size_t n, gk_error *err)
+{
+	const unsigned char *b = p;
+	uint32_t u;
+	uint16_t h;
+
+	for (size_t i = 0; i < n; i++) {
+		bool bad;
+		switch (info->dtype) {
+		case GK_DTYPE_F32: memcpy(&u, b + 4 * i, 4); bad = (u & 0x7f800000u) == 0x7f800000u; break;
+		case GK_DTYPE_F16: memcpy(&h, b + 2 * i, 2); bad = (h & 0x7c00u) == 0x7c00u; break;
+		case GK_DTYPE_BF16: memcpy(&h, b + 2 * i, 2); bad = (h & 0x7f80u) == 0x7f80u; break;
+		default: return 0;
+		}
+		if (bad)
+			return gk_error_set(err, GK_EDATA, "\"%s\" holds NaN or infinity at value %zu", info->payload, i);
+	}
+	return 0;
+}
+
 static int check_payload(const gk_stream_info *info, const gk_record *rec, gk_error *err)
 {
 	const void *p;
@@ -95,7 +117,7 @@ static int check_payload(const gk_stream_info *info, const gk_record *rec, gk_er
 		return gk_error_set(err, GK_EDATA, "\"%s\" holds %zu bytes, but %s%zu x %zu %s values take %zu",
 			info->payload, len, n == 1 && strcmp(info->type, "hidden") ? "" : "n_tokens ", n, info->dim,
 			gk_dtype_name(info->dtype), want);
-	return 0;
+	return check_finite(info, p, n * info->dim, err);
 }
 
 static int check_hits(const gk_record *rec, gk_error *err)

@@ -41,3 +41,5 @@ EXTRA_DIST += tests/relabel.sh tests/golden/relabel tests/reference/relabel-prom
 	tests/reference/relabel_reference.py tests/reference/make-relabel-goldens.sh
 TESTS += tests/generate.sh
 EXTRA_DIST += tests/generate.sh
+TESTS += tests/bad-input-matrix.sh
+EXTRA_DIST += tests/bad-input-matrix.sh
