@@ -16,11 +16,12 @@
 
 static void usage(void)
 {
-	printf("Usage: %s [-e] [-H] [-t type] [-d model] [file ...]\n"
+	printf("Usage: %s [-e] [-H] [-c] [-t type] [-d model] [file ...]\n"
 	       "Print gk streams as JSON lines, or turn JSON lines back into a stream.\n"
 	       "\n"
 	       "  -e, --encode       write a gk stream (MessagePack) instead of JSON lines\n"
 	       "  -H, --header       print the stream header as the first JSON line\n"
+	       "  -c, --count        print only the number of records (after checking them all)\n"
 	       "  -t, --type TYPE    the stream type the input must be (or, for JSON lines\n"
 	       "                     without a header line, is)\n"
 	       "  -d, --decode DIR   add \"decoded\": each record's ids as text, by the\n"
@@ -71,11 +72,13 @@ int main(int argc, char **argv)
 		{ "encode", no_argument, NULL, 'e' },
 		{ "header", no_argument, NULL, 'H' },
 		{ "type", required_argument, NULL, 't' },
+		{ "count", no_argument, NULL, 'c' },
 		{ "decode", required_argument, NULL, 'd' },
 		GK_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	bool encode = false, header = false;
+	bool encode = false, header = false, count = false;
+	uint64_t n = 0;
 	const char *type = NULL, *decode = NULL;
 	gk_tokenizer *tok = NULL;
 	gk_stream_reader *in = NULL;
@@ -86,10 +89,11 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	gk_cli_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "eHt:d:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "eHct:d:", options, NULL)) != -1) {
 		switch (c) {
 		case 'e': encode = true; break;
 		case 'H': header = true; break;
+		case 'c': count = true; break;
 		case 't': type = optarg; break;
 		case 'd': decode = optarg; break;
 		case GK_OPT_HELP: usage(); break;
@@ -107,14 +111,16 @@ int main(int argc, char **argv)
 		rc = gk_stream_open(&in, (const char *const *)argv + optind, (size_t)(argc - optind), type, &err);
 	if (rc == 0 && encode)
 		rc = gk_stream_writer_open(&out, STDOUT_FILENO, "<stdout>", gk_stream_header(in), &err);
-	else if (rc == 0 && header)
+	else if (rc == 0 && header && !count)
 		rc = gk_record_to_json(&line, gk_stream_header(in), NULL, &err) < 0 ? err.code : put_line(&line, &err);
 	while (rc == 0 && (rc = gk_stream_read(in, &rec, &err)) == 1) {
 		if (tok && (rc = add_decoded(tok, rec, &err)) < 0) {
 			char where[512];
 			gk_stream_where(in, where, sizeof where);
 			gk_error_prefix(&err, "%s", where);
-		} else if (encode)
+		} else if (count)
+			rc = 0, n++;
+		else if (encode)
 			rc = gk_stream_write(out, rec, &err);
 		else if ((rc = gk_record_to_json(&line, rec, gk_stream_reader_info(in), &err)) < 0) {
 			char where[512];
@@ -124,6 +130,8 @@ int main(int argc, char **argv)
 			rc = put_line(&line, &err);
 		gk_record_free(rec);
 	}
+	if (rc == 0 && count)
+		printf("%llu\n", (unsigned long long)n);
 	if (rc == 0 && encode)
 		rc = gk_stream_writer_close(out, &err);
 	else

@@ -43,3 +43,7 @@ TESTS += tests/generate.sh
 EXTRA_DIST += tests/generate.sh
 TESTS += tests/bad-input-matrix.sh
 EXTRA_DIST += tests/bad-input-matrix.sh
+check_PROGRAMS += tests/unit/maxrss
+tests_unit_maxrss_SOURCES = tests/unit/maxrss.c
+TESTS += tests/million.sh
+EXTRA_DIST += tests/million.sh
