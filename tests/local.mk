@@ -47,3 +47,5 @@ check_PROGRAMS += tests/unit/maxrss
 tests_unit_maxrss_SOURCES = tests/unit/maxrss.c
 TESTS += tests/million.sh
 EXTRA_DIST += tests/million.sh
+TESTS += tests/shards.sh
+EXTRA_DIST += tests/shards.sh examples/shards.sh examples/embed-shard.sh
