@@ -1,7 +1,8 @@
 /*
  * test-knn.c - gk_knn_search against the brute-force reference loop on
  * random data (f32, int8, binary; one and two threads; sizes that cross
- * the block edges), rescoring, IVF recall, the index file round trip, and
+ * the block edges, on every kernel the CPU has: run it again with
+ * GK_KNN_NO_AVX512=1 for the others), rescoring, IVF recall, the index file round trip, and
  * corrupt or truncated index files (every one an error, none a crash).
  */
 #include <math.h>
@@ -364,6 +365,8 @@ int main(void)
 		test_exact(GK_DTYPE_INT8, 2100, 70, 50, 7, t);    /* dim not a multiple of 16 */
 		test_exact(GK_DTYPE_BINARY, 2100, 70, 77, 12, t); /* dim not a multiple of 8: padding */
 	}
+	test_exact(GK_DTYPE_INT8, 1100, 30, 200, 5, 2);      /* whole 64-byte chunks and a tail */
+	test_exact(GK_DTYPE_BINARY, 1100, 30, 600, 5, 2);
 	test_exact(GK_DTYPE_F32, 5, 3, 16, 10, 2);           /* fewer rows than k */
 	test_exact(GK_DTYPE_INT8, 1, 1, 1, 1, 1);
 	test_rescore();
