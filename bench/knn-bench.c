@@ -2,7 +2,7 @@
  * knn-bench.c - speed of gk-knn's search beside OpenBLAS's own sgemm.
  *
  *   knn-bench [-n corpus] [-d dim] [-q queries] [-j threads] [-t f32|int8|binary]
- *             [--rescore N] [--nlist N --nprobe N] [--clusters C] [--no-recall]
+ *             [--rescore N] [--nlist N --nprobe N] [--clusters C] [--no-recall] [--no-sgemm]
  *
  * Makes a clustered random corpus of unit vectors (C centres, noise around
  * them) and queries drawn the same way, searches them with gk_knn_search
@@ -75,11 +75,13 @@ int main(int argc, char **argv)
 		{ "nprobe", required_argument, NULL, 'P' },
 		{ "clusters", required_argument, NULL, 'C' },
 		{ "no-recall", no_argument, NULL, 'R' },
+		{ "no-sgemm", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	size_t n = 100000, dim = 384, nq = 1000, k = 10, rescore = 0, nlist = 0, nprobe = 0, nc = 1000;
 	int threads = 2, c;
 	bool no_recall = false;  /* quantised search without the exact f32 run (saves time at 1M) */
+	bool no_sgemm = false;   /* skip the sgemm measurement (another run already made it) */
 	gk_dtype dtype = GK_DTYPE_F32;
 	gk_error err = { 0 };
 
@@ -95,6 +97,7 @@ int main(int argc, char **argv)
 		case 'P': nprobe = strtoul(optarg, NULL, 10); break;
 		case 'C': nc = strtoul(optarg, NULL, 10); break;
 		case 'R': no_recall = true; break;
+		case 'S': no_sgemm = true; break;
 		default: fprintf(stderr, "knn-bench: see the comment at the top of bench/knn-bench.c\n"); return 64;
 		}
 	}
@@ -121,7 +124,7 @@ int main(int argc, char **argv)
 	/* the best of two runs, so the first run's thread start and page
 	 * faults do not count against sgemm */
 	double t0, t_sgemm = INFINITY, flops = 2.0 * (double)nq * (double)n * (double)dim;
-	for (int rep = 0; rep < 2; rep++) {
+	for (int rep = 0; rep < (no_sgemm ? 0 : 2); rep++) {
 		t0 = now();
 		for (size_t r = 0; r < n; r += cb) {
 			size_t m = n - r < cb ? n - r : cb;
@@ -182,8 +185,9 @@ int main(int argc, char **argv)
 		printf(" rescore=%zu", rescore);
 	if (nlist)
 		printf(" nlist=%zu nprobe=%zu (build %.1f s)", nlist, nprobe, t_build);
-	printf(": %.0f queries/s, %.1f GFLOP/s-equivalent; sgemm %.1f GFLOP/s; ratio %.2f",
-		(double)nq / t, flops / t / 1e9, flops / t_sgemm / 1e9, t_sgemm / t);
+	printf(": %.0f queries/s, %.1f GFLOP/s-equivalent", (double)nq / t, flops / t / 1e9);
+	if (!no_sgemm)
+		printf("; sgemm %.1f GFLOP/s; ratio %.2f", flops / t_sgemm / 1e9, t_sgemm / t);
 	if (need_exact && !no_recall)
 		printf("; exact f32 %.0f queries/s, speed-up %.1fx, recall@10 %.3f", (double)nq / t_exact, t_exact / t,
 			(double)agree / (double)(nq * k));
