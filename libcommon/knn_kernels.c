@@ -50,6 +50,22 @@ static int64_t dot_i8_plain(const int8_t *a, const int8_t *b, size_t n)
  * (AVX-512 VNNI: 255 * 128 * dim < 2^31). */
 enum { SIMD_MAX_DIM = 1 << 16 };
 
+/* Hamming distance of two n-byte bit strings, 64 bits at a time. */
+static inline __attribute__((always_inline)) size_t hamming_words(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t h = 0, i = 0;
+	uint64_t x, y;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		h += (size_t)__builtin_popcountll(x ^ y);
+	}
+	for (; i < n; i++)
+		h += (size_t)__builtin_popcount((unsigned)(a[i] ^ b[i]));
+	return h;
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define HAVE_X86 1
@@ -162,20 +178,12 @@ static void group_binary_vpopcnt(const uint64_t *q, size_t m, const uint64_t *pa
 	}
 }
 
+/* Compiled twice: with the popcnt instruction, and plain for old CPUs
+ * (where __builtin_popcountll is a library call). */
 __attribute__((target("popcnt")))
 static size_t hamming_popcnt(const uint8_t *a, const uint8_t *b, size_t n)
 {
-	size_t h = 0, i = 0;
-	uint64_t x, y;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		h += (size_t)__builtin_popcountll(x ^ y);
-	}
-	for (; i < n; i++)
-		h += (size_t)__builtin_popcount((unsigned)(a[i] ^ b[i]));
-	return h;
+	return hamming_words(a, b, n);
 }
 
 /* Pack and score every group of 8 rows; false when memory is short. */
@@ -212,17 +220,7 @@ static bool block_binary_x512(const gk_knn_index *idx, const gk_knn_qblock *qb, 
 
 static size_t hamming_plain(const uint8_t *a, const uint8_t *b, size_t n)
 {
-	size_t h = 0, i = 0;
-	uint64_t x, y;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		h += (size_t)__builtin_popcountll(x ^ y);
-	}
-	for (; i < n; i++)
-		h += (size_t)__builtin_popcount((unsigned)(a[i] ^ b[i]));
-	return h;
+	return hamming_words(a, b, n);
 }
 
 #ifdef HAVE_X86
