@@ -83,7 +83,21 @@ gk-knn --build --nlist 8 -o "$T/ivf.gki" "$T/corpus.gk"
 gk-knn -k 5 --no-vectors --nprobe 8 "$T/ivf.gki" <"$T/queries.gk" | gk-cat | cmp - "$T/single.json" \
 	|| fail "IVF with every list probed"
 
+# --merge -k keeps fewer; integer ids are taken in decimal; no queries, no hits
+gk-knn --merge -k 2 "$T/h1.gk" "$T/h2.gk" "$T/h3.gk" | gk-cat -H >"$T/m2.json"
+head -1 "$T/m2.json" | grep -q '"k":2' || fail "merge -k 2 header"
+[ "$(tail -n +2 "$T/m2.json" | head -1 | grep -o '"score"' | wc -l)" = 2 ] || fail "merge -k 2"
+printf '{"id":7,"vector":[1,0]}\n{"id":8,"vector":[0,1]}\n' | gk-cat -e >"$T/intid.gk"
+printf '{"id":7,"vector":[1,0.1]}\n' | gk-cat -e | gk-knn -k 2 --exclude-self "$T/intid.gk" | gk-cat \
+	| grep -q '"hits":\[{"id":"8",' || fail "integer ids"
+printf '{"gk":1,"type":"vectors","dim":24,"dtype":"f32"}\n' | gk-cat -e >"$T/none.gk"
+gk-knn "$T/corpus.gk" <"$T/none.gk" | gk-cat -H | grep -c . | grep -qx 1 || fail "no queries: a header and nothing else"
+
 # errors
+expect_error 64 "nlist 600: the number of lists must be from 1 to the 500 vectors" \
+	gk-knn --build --nlist 600 -o "$T/x.gki" "$T/corpus.gk"
+[ ! -e "$T/x.gki" ] && [ ! -e "$T/x.gki.tmp" ] || fail "a failed build left a file"
+expect_error 64 "^gk-knn: --nlist is for --build" gk-knn --nlist 4 "$T/corpus.gk"
 printf '{"id":"x","vector":[1,2,3]}\n' | gk-cat -e >"$T/dim3.gk"
 expect_error 65 "^gk-knn: the queries have 3 dimensions, but the index has 24$" gk-knn -k 2 "$T/corpus.gk" -q "$T/dim3.gk"
 expect_error 65 "^gk-knn: .*dim3.gk: 3-dimensional vectors, but the index so far has 24 dimensions$" \
