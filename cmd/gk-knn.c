@@ -170,8 +170,8 @@ static int run_search(char **paths, size_t npaths, const struct opts *o)
 		rc = load_index(&idx, paths, npaths, o, false, &f.err);
 	info = rc == 0 ? gk_stream_reader_info(f.in) : NULL;
 	if (rc == 0 && info->dim != idx->dim)
-		rc = gk_error_set(&f.err, GK_EDATA, "the queries have %zu dimensions, but the index has %zu",
-			info->dim, idx->dim);
+		rc = gk_error_set(&f.err, GK_EDATA, "%s: %zu-dimensional queries, but the index %s%s has %zu dimensions",
+			o->queries ? o->queries : "stdin", info->dim, paths[0], npaths > 1 ? " ..." : "", idx->dim);
 	if (rc == 0) {
 		recs = calloc(batch, sizeof *recs);
 		v = malloc(batch * idx->dim * sizeof *v);

@@ -99,7 +99,9 @@ expect_error 64 "nlist 600: the number of lists must be from 1 to the 500 vector
 [ ! -e "$T/x.gki" ] && [ ! -e "$T/x.gki.tmp" ] || fail "a failed build left a file"
 expect_error 64 "^gk-knn: --nlist is for --build" gk-knn --nlist 4 "$T/corpus.gk"
 printf '{"id":"x","vector":[1,2,3]}\n' | gk-cat -e >"$T/dim3.gk"
-expect_error 65 "^gk-knn: the queries have 3 dimensions, but the index has 24$" gk-knn -k 2 "$T/corpus.gk" -q "$T/dim3.gk"
+expect_error 65 "^gk-knn: .*dim3.gk: 3-dimensional queries, but the index .*corpus.gk has 24 dimensions$" gk-knn -k 2 "$T/corpus.gk" -q "$T/dim3.gk"
+expect_error 65 "^gk-knn: stdin: 3-dimensional queries, but the index .*shard1.gk ... has 24 dimensions$" \
+	sh -c 'gk-knn "$1" "$2" <"$3"' - "$T/shard1.gk" "$T/shard2.gk" "$T/dim3.gk"
 expect_error 65 "^gk-knn: .*dim3.gk: 3-dimensional vectors, but the index so far has 24 dimensions$" \
 	gk-knn -k 2 "$T/corpus.gk" "$T/dim3.gk" -q "$T/queries.gk"
 printf '{"vector":[1,2,3]}\n' | gk-cat -e >"$T/noid.gk"
