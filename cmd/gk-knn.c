@@ -30,7 +30,7 @@ static void usage(void)
 	       "      --nprobe N       IVF index: lists visited per query (default 8; 0: exact)\n"
 	       "      --exclude-self   drop a hit whose id is the query's own id\n"
 	       "      --no-vectors     drop the query vectors from the output records\n"
-	       "  -b, --batch N        queries searched together (default 1024)\n"
+	       "  -b, --batch N        queries searched together (default 1024; IVF: 8192)\n"
 	       "  -j, --threads N      threads (default 2)\n"
 	       "      --build          build an index file from vectors streams\n"
 	       "  -o, --output FILE    the index file to build\n"
@@ -157,7 +157,7 @@ static int run_search(char **paths, size_t npaths, const struct opts *o)
 	gk_knn_index *idx = NULL;
 	gk_record *header = NULL, **recs = NULL;
 	const gk_stream_info *info;
-	size_t kk = (size_t)o->k + (o->exclude_self ? 1 : 0), n = 0, batch = (size_t)o->batch;
+	size_t kk = (size_t)o->k + (o->exclude_self ? 1 : 0), n = 0, batch = 0;
 	float *v = NULL;
 	gk_knn_hit *hits = NULL;
 	size_t *nhits = NULL;
@@ -173,6 +173,9 @@ static int run_search(char **paths, size_t npaths, const struct opts *o)
 		rc = gk_error_set(&f.err, GK_EDATA, "%s: %zu-dimensional queries, but the index %s%s has %zu dimensions",
 			o->queries ? o->queries : "stdin", info->dim, paths[0], npaths > 1 ? " ..." : "", idx->dim);
 	if (rc == 0) {
+		/* IVF lists get a few queries each from a batch: bigger batches
+		 * make bigger matrix products */
+		batch = o->batch ? (size_t)o->batch : idx->nlist && o->nprobe ? 8192 : 1024;
 		recs = calloc(batch, sizeof *recs);
 		v = malloc(batch * idx->dim * sizeof *v);
 		hits = malloc(batch * kk * sizeof *hits);
@@ -362,7 +365,7 @@ int main(int argc, char **argv)
 		GK_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .k = 10, .nprobe = 8, .batch = 1024, .threads = 2, .seed = 1 };
+	struct opts o = { .k = 10, .nprobe = 8, .threads = 2, .seed = 1 };
 	bool build = false, merge = false;
 	int c;
 
