@@ -41,6 +41,9 @@ done
 gk-knn --merge "$T/h1.gk" "$T/h2.gk" "$T/h3.gk" | gk-cat >"$T/merged.json"
 gk-knn -k 5 --no-vectors "$T/corpus.gk" <"$T/queries.gk" | gk-cat >"$T/single.json"
 cmp "$T/merged.json" "$T/single.json" || fail "merged shards differ from the single index"
+# the batch size and the thread count change nothing, not even a last bit
+gk-knn -k 5 --no-vectors -b 7 -j 1 "$T/corpus.gk" <"$T/queries.gk" | gk-cat | cmp - "$T/single.json" || fail "-b 7 -j 1"
+gk-knn -k 5 --no-vectors -b 1 -j 3 "$T/corpus.gk" <"$T/queries.gk" | gk-cat | cmp - "$T/single.json" || fail "-b 1 -j 3"
 # an index of several shards at once is the single index too
 gk-knn -k 5 --no-vectors "$T/shard1.gk" "$T/shard2.gk" "$T/shard3.gk" <"$T/queries.gk" | gk-cat \
 	| cmp - "$T/single.json" || fail "three shards as one index"
