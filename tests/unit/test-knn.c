@@ -85,6 +85,15 @@ static void test_topk(void)
 		gk_topk_push(&t, (gk_knn_hit){ s[i], (uint32_t)i });
 	gk_topk_finish(&t);
 	CHECK(store[0].row == 1 && store[1].row == 3 && store[2].row == 5);
+	/* NaN ranks last: it fills an empty heap but gives way to any number */
+	gk_topk_init(&t, store, 2);
+	gk_topk_push(&t, (gk_knn_hit){ NAN, 0 });
+	gk_topk_push(&t, (gk_knn_hit){ NAN, 1 });
+	CHECK(gk_topk_may_take(&t, -1e30f));
+	gk_topk_push(&t, (gk_knn_hit){ -1e30f, 2 });
+	gk_topk_push(&t, (gk_knn_hit){ NAN, 3 });
+	gk_topk_finish(&t);
+	CHECK(store[0].row == 2 && store[1].row == 0);
 }
 
 /* exact search equals the reference loop for a dtype, at a size */
@@ -334,6 +343,58 @@ static void test_file_errors(void)
 		put_bytes(path, b, size);
 		gk_knn_index_open(&m, path, &err);
 		CHECK_CONTAINS(err.msg, "id offset 2 goes backwards");
+	}
+	/* the IVF list offsets: one past the count, then the last one short */
+	{
+		uint64_t off, big = 1000, short_end = 39;
+		memcpy(&off, orig + 48 + 16 * 6, 8);
+		memcpy(b, orig, size);
+		memcpy(b + off + 8, &big, 8);
+		put_bytes(path, b, size);
+		gk_knn_index_open(&m, path, &err);
+		CHECK_CONTAINS(err.msg, "IVF list offset 2 goes backwards");
+		memcpy(b, orig, size);
+		memcpy(b + off + 4 * 8, &short_end, 8);
+		put_bytes(path, b, size);
+		gk_knn_index_open(&m, path, &err);
+		CHECK_CONTAINS(err.msg, "IVF lists do not cover the 40 vectors");
+	}
+	/* a NaN scale, a NaN centroid */
+	{
+		uint64_t off;
+		float nan = NAN;
+		memcpy(&off, orig + 48 + 16 * 3, 8);
+		memcpy(b, orig, size);
+		memcpy(b + off + 4 * 7, &nan, 4);
+		put_bytes(path, b, size);
+		gk_knn_index_open(&m, path, &err);
+		CHECK_CONTAINS(err.msg, "int8 scale of row 7 is not a finite number");
+		memcpy(&off, orig + 48 + 16 * 5, 8);
+		memcpy(b, orig, size);
+		memcpy(b + off + 4 * dim * 2, &nan, 4);
+		put_bytes(path, b, size);
+		gk_knn_index_open(&m, path, &err);
+		CHECK_CONTAINS(err.msg, "IVF centroid 2 holds a value that is not a finite number");
+	}
+	/* random bytes anywhere: never a crash */
+	for (int trial = 0; trial < 300; trial++) {
+		memcpy(b, orig, size);
+		for (int x = 0; x < 4; x++)
+			b[(size_t)(uniform() * (double)size)] = (unsigned char)(uniform() * 256);
+		put_bytes(path, b, size);
+		if (gk_knn_index_open(&m, path, &err) == 0) {
+			gk_knn_queries q;
+			gk_knn_hit h[3];
+			size_t nh[1];
+			CHECK(gk_knn_queries_from_f32(&q, m, v, 1, true, &err) == 0);
+			CHECK(gk_knn_search(m, &q, &(gk_knn_search_opts){ .k = 3, .nprobe = 2, .rescore = 5 }, h, nh, &err) == 0);
+			for (size_t i = 0; i < nh[0]; i++) {
+				size_t len;
+				CHECK(h[i].row < m->count && gk_knn_index_id(m, h[i].row, &len) != NULL);
+			}
+			gk_knn_queries_free(&q);
+			gk_knn_index_free(m);
+		}
 	}
 	CHECK(gk_knn_index_open(&m, "/nonexistent/x.gki", &err) == GK_ENOINPUT);
 	unlink(path);
