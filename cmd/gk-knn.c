@@ -4,6 +4,7 @@
  * shards (--merge).  The search itself is libcommon/knn.h.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,15 @@ static int search_batch(gk_filter *f, const gk_knn_index *idx, const struct opts
 		gk_record_get_bin(recs[i], "vector", &p, &len);  /* checked by the reader */
 		gk_record_get_double(recs[i], "scale", &scale);
 		gk_vec_decode(p, info->dtype, info->dim, (float)scale, v + i * info->dim);
+		for (size_t d = 0; d < info->dim; d++)
+			if (!isfinite(v[i * info->dim + d])) {
+				const char *qid = "?";
+				size_t qlen = 1;
+				char num[32];
+				record_id(recs[i], &qid, &qlen, num);
+				return gk_error_set(&f->err, GK_EDATA, "%s: query '%.*s': vector value %zu is not a finite number",
+					o->queries ? o->queries : "stdin", (int)qlen, qid, d);
+			}
 	}
 	rc = gk_knn_queries_from_f32(&q, idx, v, n, info->dtype != GK_DTYPE_INT8 && info->dtype != GK_DTYPE_BINARY, &f->err);
 	if (rc == 0)

@@ -6,9 +6,11 @@
  * Exact search splits the index rows between threads; each thread scores
  * blocks of (queries x rows) with the kernels of knn_kernels.c (one sgemm
  * per block for f32, OpenBLAS itself on one thread) into its own top-k per
- * query, and the threads' top-k lists are merged at the end.  Because the
- * hit order is total (score, then row), the answer does not depend on the
- * blocking or the thread count.
+ * query, and the threads' top-k lists are merged at the end.  IVF search
+ * first picks each query's lists (one sgemm against the centroids), then
+ * splits the lists between threads, each list scored with all the queries
+ * that probe it as one block.  Because the hit order is total (score, then
+ * row), the answer does not depend on the blocking or the thread count.
  */
 #include <cblas.h>
 #include <stdlib.h>
