@@ -21,7 +21,7 @@
 #include "parallel.h"
 #include "vecmath.h"
 
-enum { QBLOCK = 512, RBLOCK = 1024 };
+enum { QBLOCK = 1024, RBLOCK = 512 };  /* tuned on 200k x 768: 1024 x 512 kept sgemm's rate */
 
 int gk_knn_queries_from_f32(gk_knn_queries *q, const gk_knn_index *idx, const float *v, size_t n,
 	bool precise, gk_error *err)
