@@ -422,7 +422,7 @@ int main(void)
 	test_topk();
 	test_merge();
 	for (int t = 1; t <= 2; t++) {
-		test_exact(GK_DTYPE_F32, 3000, 700, 48, 10, t);   /* crosses row and query blocks */
+		test_exact(GK_DTYPE_F32, 3000, 1100, 48, 10, t);  /* crosses row and query blocks */
 		test_exact(GK_DTYPE_INT8, 2100, 70, 50, 7, t);    /* dim not a multiple of 16 */
 		test_exact(GK_DTYPE_BINARY, 2100, 70, 77, 12, t); /* dim not a multiple of 8: padding */
 	}
