@@ -2,7 +2,7 @@
  * knn-bench.c - speed of gk-knn's search beside OpenBLAS's own sgemm.
  *
  *   knn-bench [-n corpus] [-d dim] [-q queries] [-j threads] [-t f32|int8|binary]
- *             [--rescore N] [--nlist N --nprobe N] [--clusters C]
+ *             [--rescore N] [--nlist N --nprobe N[,N...]] [--clusters C] [--no-recall] [--no-sgemm]
  *
  * Makes a clustered random corpus of unit vectors (C centres, noise around
  * them) and queries drawn the same way, searches them with gk_knn_search
@@ -11,7 +11,8 @@
  * in the same run, sgemm's GFLOP/s for the same product (queries x corpus x
  * dim, in column blocks so the output fits in memory, no top-k), their
  * ratio, and for approximate or quantised search the recall@10 against
- * exact f32 search.  A benchmark tool, not part of the library: it prints
+ * exact f32 search.  Several --nprobe values give one line each, from one
+ * IVF.  A benchmark tool, not part of the library: it prints
  * and exits.
  */
 #include <cblas.h>
@@ -74,10 +75,15 @@ int main(int argc, char **argv)
 		{ "nlist", required_argument, NULL, 'L' },
 		{ "nprobe", required_argument, NULL, 'P' },
 		{ "clusters", required_argument, NULL, 'C' },
+		{ "no-recall", no_argument, NULL, 'R' },
+		{ "no-sgemm", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	size_t n = 100000, dim = 384, nq = 1000, k = 10, rescore = 0, nlist = 0, nprobe = 0, nc = 1000;
 	int threads = 2, c;
+	const char *nprobes = NULL;
+	bool no_recall = false;  /* quantised search without the exact f32 run (saves time at 1M) */
+	bool no_sgemm = false;   /* skip the sgemm measurement (another run already made it) */
 	gk_dtype dtype = GK_DTYPE_F32;
 	gk_error err = { 0 };
 
@@ -90,8 +96,10 @@ int main(int argc, char **argv)
 		case 't': dtype = gk_dtype_parse(optarg, strlen(optarg)); break;
 		case 'r': rescore = strtoul(optarg, NULL, 10); break;
 		case 'L': nlist = strtoul(optarg, NULL, 10); break;
-		case 'P': nprobe = strtoul(optarg, NULL, 10); break;
+		case 'P': nprobes = optarg; nprobe = strtoul(optarg, NULL, 10); break;
 		case 'C': nc = strtoul(optarg, NULL, 10); break;
+		case 'R': no_recall = true; break;
+		case 'S': no_sgemm = true; break;
 		default: fprintf(stderr, "knn-bench: see the comment at the top of bench/knn-bench.c\n"); return 64;
 		}
 	}
@@ -118,7 +126,7 @@ int main(int argc, char **argv)
 	/* the best of two runs, so the first run's thread start and page
 	 * faults do not count against sgemm */
 	double t0, t_sgemm = INFINITY, flops = 2.0 * (double)nq * (double)n * (double)dim;
-	for (int rep = 0; rep < 2; rep++) {
+	for (int rep = 0; rep < (no_sgemm ? 0 : 2); rep++) {
 		t0 = now();
 		for (size_t r = 0; r < n; r += cb) {
 			size_t m = n - r < cb ? n - r : cb;
@@ -140,10 +148,12 @@ int main(int argc, char **argv)
 	if (gk_knn_index_from_f32(&fidx, v, n, dim, NULL, &(gk_knn_build_opts){ .dtype = GK_DTYPE_F32 }, &err) < 0
 	    || gk_knn_queries_from_f32(&fq, fidx, qv, nq, true, &err) < 0)
 		die(&err);
-	t0 = now();
-	if (gk_knn_search(fidx, &fq, &(gk_knn_search_opts){ .k = k, .n_threads = threads }, exact, ne, &err) < 0)
-		die(&err);
-	t_exact = now() - t0;
+	if (!(need_exact && no_recall)) {
+		t0 = now();
+		if (gk_knn_search(fidx, &fq, &(gk_knn_search_opts){ .k = k, .n_threads = threads }, exact, ne, &err) < 0)
+			die(&err);
+		t_exact = now() - t0;
+	}
 	if (need_exact) {
 		gk_knn_build_opts bo = { .dtype = dtype, .keep_full = rescore > 0, .nlist = nlist, .n_threads = threads };
 		t0 = now();
@@ -157,32 +167,39 @@ int main(int argc, char **argv)
 		q = fq;
 	}
 	free(v);
-	t0 = now();
-	if (gk_knn_search(idx, &q, &(gk_knn_search_opts){ .k = k, .n_threads = threads, .rescore = rescore,
-			.nprobe = nprobe }, hits, nh, &err) < 0)
-		die(&err);
-	double t = need_exact ? now() - t0 : t_exact;
-	size_t agree = 0;
-	for (size_t i = 0; i < nq; i++)
-		for (size_t a = 0; a < nh[i]; a++)
-			for (size_t b = 0; b < ne[i]; b++) {
-				/* rows of an IVF index are regrouped: compare ids */
-				size_t la, lb;
-				const char *ia = gk_knn_index_id(idx, hits[i * k + a].row, &la);
-				const char *ib = gk_knn_index_id(fidx, exact[i * k + b].row, &lb);
-				agree += la == lb && memcmp(ia, ib, la) == 0;
-			}
-	printf("n=%zu dim=%zu queries=%zu threads=%d dtype=%s", n, dim, nq, threads, gk_dtype_name(dtype));
-	if (rescore)
-		printf(" rescore=%zu", rescore);
-	if (nlist)
-		printf(" nlist=%zu nprobe=%zu (build %.1f s)", nlist, nprobe, t_build);
-	printf(": %.0f queries/s, %.1f GFLOP/s-equivalent; sgemm %.1f GFLOP/s; ratio %.2f",
-		(double)nq / t, flops / t / 1e9, flops / t_sgemm / 1e9, t_sgemm / t);
-	if (need_exact)
-		printf("; exact f32 %.0f queries/s, speed-up %.1fx, recall@10 %.3f", (double)nq / t_exact, t_exact / t,
-			(double)agree / (double)(nq * k));
-	printf("\n");
+	for (;;) {
+		t0 = now();
+		if (gk_knn_search(idx, &q, &(gk_knn_search_opts){ .k = k, .n_threads = threads, .rescore = rescore,
+				.nprobe = nprobe }, hits, nh, &err) < 0)
+			die(&err);
+		double t = need_exact ? now() - t0 : t_exact;
+		size_t agree = 0;
+		for (size_t i = 0; i < nq; i++)
+			for (size_t a = 0; a < nh[i]; a++)
+				for (size_t b = 0; b < ne[i]; b++) {
+					/* rows of an IVF index are regrouped: compare ids */
+					size_t la, lb;
+					const char *ia = gk_knn_index_id(idx, hits[i * k + a].row, &la);
+					const char *ib = gk_knn_index_id(fidx, exact[i * k + b].row, &lb);
+					agree += la == lb && memcmp(ia, ib, la) == 0;
+				}
+		printf("n=%zu dim=%zu queries=%zu threads=%d dtype=%s", n, dim, nq, threads, gk_dtype_name(dtype));
+		if (rescore)
+			printf(" rescore=%zu", rescore);
+		if (nlist)
+			printf(" nlist=%zu nprobe=%zu (build %.1f s)", nlist, nprobe, t_build);
+		printf(": %.0f queries/s, %.1f GFLOP/s-equivalent", (double)nq / t, flops / t / 1e9);
+		if (!no_sgemm)
+			printf("; sgemm %.1f GFLOP/s; ratio %.2f", flops / t_sgemm / 1e9, t_sgemm / t);
+		if (need_exact && !no_recall)
+			printf("; exact f32 %.0f queries/s, speed-up %.1fx, recall@10 %.3f", (double)nq / t_exact, t_exact / t,
+				(double)agree / (double)(nq * k));
+		printf("\n");
+		fflush(stdout);
+		if (!nprobes || !(nprobes = strchr(nprobes, ',')))
+			break;
+		nprobe = strtoul(++nprobes, NULL, 10);
+	}
 	if (need_exact) {
 		gk_knn_queries_free(&q);
 		gk_knn_index_free(idx);

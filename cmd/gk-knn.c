@@ -4,6 +4,7 @@
  * shards (--merge).  The search itself is libcommon/knn.h.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ static void usage(void)
 	       "      --nprobe N       IVF index: lists visited per query (default 8; 0: exact)\n"
 	       "      --exclude-self   drop a hit whose id is the query's own id\n"
 	       "      --no-vectors     drop the query vectors from the output records\n"
-	       "  -b, --batch N        queries searched together (default 1024)\n"
+	       "  -b, --batch N        queries searched together (default 1024; IVF: 8192)\n"
 	       "  -j, --threads N      threads (default 2)\n"
 	       "      --build          build an index file from vectors streams\n"
 	       "  -o, --output FILE    the index file to build\n"
@@ -120,6 +121,15 @@ static int search_batch(gk_filter *f, const gk_knn_index *idx, const struct opts
 		gk_record_get_bin(recs[i], "vector", &p, &len);  /* checked by the reader */
 		gk_record_get_double(recs[i], "scale", &scale);
 		gk_vec_decode(p, info->dtype, info->dim, (float)scale, v + i * info->dim);
+		for (size_t d = 0; d < info->dim; d++)
+			if (!isfinite(v[i * info->dim + d])) {
+				const char *qid = "?";
+				size_t qlen = 1;
+				char num[32];
+				record_id(recs[i], &qid, &qlen, num);
+				return gk_error_set(&f->err, GK_EDATA, "%s: query '%.*s': vector value %zu is not a finite number",
+					o->queries ? o->queries : "stdin", (int)qlen, qid, d);
+			}
 	}
 	rc = gk_knn_queries_from_f32(&q, idx, v, n, info->dtype != GK_DTYPE_INT8 && info->dtype != GK_DTYPE_BINARY, &f->err);
 	if (rc == 0)
@@ -157,7 +167,7 @@ static int run_search(char **paths, size_t npaths, const struct opts *o)
 	gk_knn_index *idx = NULL;
 	gk_record *header = NULL, **recs = NULL;
 	const gk_stream_info *info;
-	size_t kk = (size_t)o->k + (o->exclude_self ? 1 : 0), n = 0, batch = (size_t)o->batch;
+	size_t kk = (size_t)o->k + (o->exclude_self ? 1 : 0), n = 0, batch = 0;
 	float *v = NULL;
 	gk_knn_hit *hits = NULL;
 	size_t *nhits = NULL;
@@ -170,9 +180,12 @@ static int run_search(char **paths, size_t npaths, const struct opts *o)
 		rc = load_index(&idx, paths, npaths, o, false, &f.err);
 	info = rc == 0 ? gk_stream_reader_info(f.in) : NULL;
 	if (rc == 0 && info->dim != idx->dim)
-		rc = gk_error_set(&f.err, GK_EDATA, "the queries have %zu dimensions, but the index has %zu",
-			info->dim, idx->dim);
+		rc = gk_error_set(&f.err, GK_EDATA, "%s: %zu-dimensional queries, but the index %s%s has %zu dimensions",
+			o->queries ? o->queries : "stdin", info->dim, paths[0], npaths > 1 ? " ..." : "", idx->dim);
 	if (rc == 0) {
+		/* IVF lists get a few queries each from a batch: bigger batches
+		 * make bigger matrix products */
+		batch = o->batch ? (size_t)o->batch : idx->nlist && o->nprobe ? 8192 : 1024;
 		recs = calloc(batch, sizeof *recs);
 		v = malloc(batch * idx->dim * sizeof *v);
 		hits = malloc(batch * kk * sizeof *hits);
@@ -362,7 +375,7 @@ int main(int argc, char **argv)
 		GK_CLI_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .k = 10, .nprobe = 8, .batch = 1024, .threads = 2, .seed = 1 };
+	struct opts o = { .k = 10, .nprobe = 8, .threads = 2, .seed = 1 };
 	bool build = false, merge = false;
 	int c;
 

@@ -9,4 +9,4 @@ EXTRA_DIST += examples/search-sample.sh
 EXTRA_PROGRAMS += bench/knn-bench
 bench_knn_bench_SOURCES = bench/knn-bench.c
 CLEANFILES += bench/knn-bench
-EXTRA_DIST += bench/RESULTS.md
+EXTRA_DIST += bench/RESULTS.md bench/knn-bench.sh

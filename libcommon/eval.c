@@ -196,10 +196,12 @@ static int cmp_trec(const void *a, const void *b)
 {
 	const gk_hit *x = a, *y = b;
 	size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
+	/* a NaN score ranks last, keeping the order total for qsort */
+	double sx = x->score == x->score ? x->score : -INFINITY, sy = y->score == y->score ? y->score : -INFINITY;
 	int c;
 
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
 	c = memcmp(x->id, y->id, n);
 	if (!c)
 		c = (x->id_len > y->id_len) - (x->id_len < y->id_len);

@@ -17,6 +17,7 @@
 #ifndef GK_KNN_H
 #define GK_KNN_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -137,10 +138,14 @@ int gk_knn_search_ref(const gk_knn_index *idx, const gk_knn_queries *q, size_t k
 /* Score of query row qi against index row r in the index dtype. */
 float gk_knn_score(const gk_knn_index *idx, const gk_knn_queries *q, size_t qi, size_t r);
 
-/* Whether hit a ranks before hit b: higher score, then lower row. */
+/* Whether hit a ranks before hit b: higher score, then lower row.  A NaN
+ * score (from a corrupt index file) ranks last, so the order stays total
+ * and sorting stays safe. */
 static inline bool gk_knn_hit_better(gk_knn_hit a, gk_knn_hit b)
 {
-	return a.score > b.score || (a.score == b.score && a.row < b.row);
+	float sa = a.score == a.score ? a.score : -INFINITY, sb = b.score == b.score ? b.score : -INFINITY;
+
+	return sa > sb || (sa == sb && a.row < b.row);
 }
 
 /* Sort n hits best first. */

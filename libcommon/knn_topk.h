@@ -25,10 +25,11 @@ static inline void gk_topk_init(gk_topk *t, gk_knn_hit *storage, size_t k)
 /* Offer a hit; kept when fewer than k are held or it beats the worst. */
 void gk_topk_push(gk_topk *t, gk_knn_hit h);
 
-/* Quick test before building a hit: could score get in at all? */
+/* Quick test before building a hit: could score get in at all?  (Written
+ * so that a NaN on either side says "maybe", and gk_topk_push decides.) */
 static inline bool gk_topk_may_take(const gk_topk *t, float score)
 {
-	return t->n < t->k || score >= t->h[0].score;
+	return t->n < t->k || !(score < t->h[0].score);
 }
 
 /* Sort the kept hits best first (the heap is spent); returns how many. */

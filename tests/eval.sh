@@ -52,6 +52,11 @@ awk -F'\t' 'NR > 1 { printf "{\"id\":\"%s\",\"hits\":[{\"id\":\"zz\",\"score\":0
 	"$qrels" | gk-cat -e -t hits | gk-eval -q "$qrels" | grep -q '"ndcg@10":0.630930,"recall@1":0.000000,.*"mrr@10":0.500000' \
 	|| fail "second place"
 
+# a pair judged twice keeps its last judgement (as BEIR's loader does)
+printf 'q1\td5\t0\nq1\td5\t1\nq1\td2\t1\nq1\td2\t0\n' >"$T/twice.tsv"
+gk-eval -q "$T/twice.tsv" "$T/hits.gk" | grep -q '"queries":1,"ndcg@10":0.630930,"recall@1":0.000000,"recall@10":1.000000' \
+	|| fail "last judgement wins: $(gk-eval -q "$T/twice.tsv" "$T/hits.gk")"
+
 # errors
 expect_error 64 "^gk-eval: no qrels given" gk-eval "$T/hits.gk"
 expect_error 66 "nowhere.tsv" gk-eval -q "$T/nowhere.tsv" "$T/hits.gk"

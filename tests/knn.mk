@@ -8,3 +8,5 @@ TESTS += tests/eval.sh
 EXTRA_DIST += tests/eval.sh tests/data/debdesc-small/qrels/test.tsv
 TESTS += tests/knn-pipeline.sh
 EXTRA_DIST += tests/knn-pipeline.sh
+TESTS += tests/knn-kernels.sh
+EXTRA_DIST += tests/knn-kernels.sh

@@ -41,6 +41,9 @@ done
 gk-knn --merge "$T/h1.gk" "$T/h2.gk" "$T/h3.gk" | gk-cat >"$T/merged.json"
 gk-knn -k 5 --no-vectors "$T/corpus.gk" <"$T/queries.gk" | gk-cat >"$T/single.json"
 cmp "$T/merged.json" "$T/single.json" || fail "merged shards differ from the single index"
+# the batch size and the thread count change nothing, not even a last bit
+gk-knn -k 5 --no-vectors -b 7 -j 1 "$T/corpus.gk" <"$T/queries.gk" | gk-cat | cmp - "$T/single.json" || fail "-b 7 -j 1"
+gk-knn -k 5 --no-vectors -b 1 -j 3 "$T/corpus.gk" <"$T/queries.gk" | gk-cat | cmp - "$T/single.json" || fail "-b 1 -j 3"
 # an index of several shards at once is the single index too
 gk-knn -k 5 --no-vectors "$T/shard1.gk" "$T/shard2.gk" "$T/shard3.gk" <"$T/queries.gk" | gk-cat \
 	| cmp - "$T/single.json" || fail "three shards as one index"
@@ -83,11 +86,30 @@ gk-knn --build --nlist 8 -o "$T/ivf.gki" "$T/corpus.gk"
 gk-knn -k 5 --no-vectors --nprobe 8 "$T/ivf.gki" <"$T/queries.gk" | gk-cat | cmp - "$T/single.json" \
 	|| fail "IVF with every list probed"
 
+# --merge -k keeps fewer; integer ids are taken in decimal; no queries, no hits
+gk-knn --merge -k 2 "$T/h1.gk" "$T/h2.gk" "$T/h3.gk" | gk-cat -H >"$T/m2.json"
+head -1 "$T/m2.json" | grep -q '"k":2' || fail "merge -k 2 header"
+[ "$(tail -n +2 "$T/m2.json" | head -1 | grep -o '"score"' | wc -l)" = 2 ] || fail "merge -k 2"
+printf '{"id":7,"vector":[1,0]}\n{"id":8,"vector":[0,1]}\n' | gk-cat -e >"$T/intid.gk"
+printf '{"id":7,"vector":[1,0.1]}\n' | gk-cat -e | gk-knn -k 2 --exclude-self "$T/intid.gk" | gk-cat \
+	| grep -q '"hits":\[{"id":"8",' || fail "integer ids"
+printf '{"gk":1,"type":"vectors","dim":24,"dtype":"f32"}\n' | gk-cat -e >"$T/none.gk"
+gk-knn "$T/corpus.gk" <"$T/none.gk" | gk-cat -H | grep -c . | grep -qx 1 || fail "no queries: a header and nothing else"
+
 # errors
+expect_error 64 "nlist 600: the number of lists must be from 1 to the 500 vectors" \
+	gk-knn --build --nlist 600 -o "$T/x.gki" "$T/corpus.gk"
+[ ! -e "$T/x.gki" ] && [ ! -e "$T/x.gki.tmp" ] || fail "a failed build left a file"
+expect_error 64 "^gk-knn: --nlist is for --build" gk-knn --nlist 4 "$T/corpus.gk"
 printf '{"id":"x","vector":[1,2,3]}\n' | gk-cat -e >"$T/dim3.gk"
-expect_error 65 "^gk-knn: the queries have 3 dimensions, but the index has 24$" gk-knn -k 2 "$T/corpus.gk" -q "$T/dim3.gk"
+expect_error 65 "^gk-knn: .*dim3.gk: 3-dimensional queries, but the index .*corpus.gk has 24 dimensions$" gk-knn -k 2 "$T/corpus.gk" -q "$T/dim3.gk"
+expect_error 65 "^gk-knn: stdin: 3-dimensional queries, but the index .*shard1.gk ... has 24 dimensions$" \
+	sh -c 'gk-knn "$1" "$2" <"$3"' - "$T/shard1.gk" "$T/shard2.gk" "$T/dim3.gk"
 expect_error 65 "^gk-knn: .*dim3.gk: 3-dimensional vectors, but the index so far has 24 dimensions$" \
 	gk-knn -k 2 "$T/corpus.gk" "$T/dim3.gk" -q "$T/queries.gk"
+printf '{"id":"inf","vector":[1,2,3]}\n' | gk-cat -e | perl -pe 's/\x00\x00\x00\x40/\x00\x00\x80\x7f/' >"$T/inf.gk"
+expect_error 65 "^gk-knn: .*inf.gk: query 'inf': vector value 1 is not a finite number$" gk-knn "$T/dim3.gk" -q "$T/inf.gk"
+expect_error 65 "^gk-knn: .*inf.gk: record 1 .*vector value 1 is not a finite number$" gk-knn "$T/inf.gk" -q "$T/dim3.gk"
 printf '{"vector":[1,2,3]}\n' | gk-cat -e >"$T/noid.gk"
 expect_error 65 "noid.gk: record 1 .*needs an \"id\"" gk-knn "$T/noid.gk" -q "$T/dim3.gk"
 head -c 1000 "$T/corpus.gki" >"$T/cut.gki"

@@ -1,7 +1,8 @@
 /*
  * test-knn.c - gk_knn_search against the brute-force reference loop on
  * random data (f32, int8, binary; one and two threads; sizes that cross
- * the block edges), rescoring, IVF recall, the index file round trip, and
+ * the block edges, on every kernel the CPU has: run it again with
+ * GK_KNN_NO_AVX512=1 for the others), rescoring, IVF recall, the index file round trip, and
  * corrupt or truncated index files (every one an error, none a crash).
  */
 #include <math.h>
@@ -84,6 +85,15 @@ static void test_topk(void)
 		gk_topk_push(&t, (gk_knn_hit){ s[i], (uint32_t)i });
 	gk_topk_finish(&t);
 	CHECK(store[0].row == 1 && store[1].row == 3 && store[2].row == 5);
+	/* NaN ranks last: it fills an empty heap but gives way to any number */
+	gk_topk_init(&t, store, 2);
+	gk_topk_push(&t, (gk_knn_hit){ NAN, 0 });
+	gk_topk_push(&t, (gk_knn_hit){ NAN, 1 });
+	CHECK(gk_topk_may_take(&t, -1e30f));
+	gk_topk_push(&t, (gk_knn_hit){ -1e30f, 2 });
+	gk_topk_push(&t, (gk_knn_hit){ NAN, 3 });
+	gk_topk_finish(&t);
+	CHECK(store[0].row == 2 && store[1].row == 0);
 }
 
 /* exact search equals the reference loop for a dtype, at a size */
@@ -334,6 +344,58 @@ static void test_file_errors(void)
 		gk_knn_index_open(&m, path, &err);
 		CHECK_CONTAINS(err.msg, "id offset 2 goes backwards");
 	}
+	/* the IVF list offsets: one past the count, then the last one short */
+	{
+		uint64_t off, big = 1000, short_end = 39;
+		memcpy(&off, orig + 48 + 16 * 6, 8);
+		memcpy(b, orig, size);
+		memcpy(b + off + 8, &big, 8);
+		put_bytes(path, b, size);
+		gk_knn_index_open(&m, path, &err);
+		CHECK_CONTAINS(err.msg, "IVF list offset 2 goes backwards");
+		memcpy(b, orig, size);
+		memcpy(b + off + 4 * 8, &short_end, 8);
+		put_bytes(path, b, size);
+		gk_knn_index_open(&m, path, &err);
+		CHECK_CONTAINS(err.msg, "IVF lists do not cover the 40 vectors");
+	}
+	/* a NaN scale, a NaN centroid */
+	{
+		uint64_t off;
+		float nan = NAN;
+		memcpy(&off, orig + 48 + 16 * 3, 8);
+		memcpy(b, orig, size);
+		memcpy(b + off + 4 * 7, &nan, 4);
+		put_bytes(path, b, size);
+		gk_knn_index_open(&m, path, &err);
+		CHECK_CONTAINS(err.msg, "int8 scale of row 7 is not a finite number");
+		memcpy(&off, orig + 48 + 16 * 5, 8);
+		memcpy(b, orig, size);
+		memcpy(b + off + 4 * dim * 2, &nan, 4);
+		put_bytes(path, b, size);
+		gk_knn_index_open(&m, path, &err);
+		CHECK_CONTAINS(err.msg, "IVF centroid 2 holds a value that is not a finite number");
+	}
+	/* random bytes anywhere: never a crash */
+	for (int trial = 0; trial < 300; trial++) {
+		memcpy(b, orig, size);
+		for (int x = 0; x < 4; x++)
+			b[(size_t)(uniform() * (double)size)] = (unsigned char)(uniform() * 256);
+		put_bytes(path, b, size);
+		if (gk_knn_index_open(&m, path, &err) == 0) {
+			gk_knn_queries q;
+			gk_knn_hit h[3];
+			size_t nh[1];
+			CHECK(gk_knn_queries_from_f32(&q, m, v, 1, true, &err) == 0);
+			CHECK(gk_knn_search(m, &q, &(gk_knn_search_opts){ .k = 3, .nprobe = 2, .rescore = 5 }, h, nh, &err) == 0);
+			for (size_t i = 0; i < nh[0]; i++) {
+				size_t len;
+				CHECK(h[i].row < m->count && gk_knn_index_id(m, h[i].row, &len) != NULL);
+			}
+			gk_knn_queries_free(&q);
+			gk_knn_index_free(m);
+		}
+	}
 	CHECK(gk_knn_index_open(&m, "/nonexistent/x.gki", &err) == GK_ENOINPUT);
 	unlink(path);
 	free(orig);
@@ -360,10 +422,12 @@ int main(void)
 	test_topk();
 	test_merge();
 	for (int t = 1; t <= 2; t++) {
-		test_exact(GK_DTYPE_F32, 3000, 700, 48, 10, t);   /* crosses row and query blocks */
+		test_exact(GK_DTYPE_F32, 3000, 1100, 48, 10, t);  /* crosses row and query blocks */
 		test_exact(GK_DTYPE_INT8, 2100, 70, 50, 7, t);    /* dim not a multiple of 16 */
 		test_exact(GK_DTYPE_BINARY, 2100, 70, 77, 12, t); /* dim not a multiple of 8: padding */
 	}
+	test_exact(GK_DTYPE_INT8, 1100, 30, 200, 5, 2);      /* whole 64-byte chunks and a tail */
+	test_exact(GK_DTYPE_BINARY, 1100, 30, 600, 5, 2);
 	test_exact(GK_DTYPE_F32, 5, 3, 16, 10, 2);           /* fewer rows than k */
 	test_exact(GK_DTYPE_INT8, 1, 1, 1, 1, 1);
 	test_rescore();
