@@ -1,8 +1,9 @@
 #!/bin/sh
-# sample.sh - the main job on the bundled sample corpus (2000 Debian package
-# descriptions and 200 queries, tests/data/debdesc-small): tokenize, encode,
-# pool and truncate corpus and queries to 256-dimensional embeddings.
-# Search and evaluation join when gk-knn and gk-eval land.
+# sample.sh - the main job, end to end, on the bundled sample (2000 Debian
+# package descriptions and 200 queries with their judgements,
+# tests/data/debdesc-small): embed corpus and queries (tokenize, encode,
+# pool, truncate Matryoshka-style to 256 dimensions), build an index,
+# search it for each query's top 100, and score the hits (nDCG@10 and more).
 #
 #   examples/sample.sh              with a generated random-weight model
 #   GK_MODEL=DIR examples/sample.sh with a downloaded model (all-MiniLM-L6-v2, ...)
@@ -19,8 +20,9 @@ model=${GK_MODEL:-}
 if [ -z "$model" ]; then
 	model="$out/model"
 	echo "sample: no GK_MODEL given: generating a model with RANDOM weights (all-MiniLM-L6-v2's"
-	echo "sample: shape and real vocabulary) in $model. Its embeddings, and any neighbours"
-	echo "sample: found with them, are MEANINGLESS; they show the pipeline and its speed only."
+	echo "sample: shape and real vocabulary) in $model. Its embeddings, the neighbours"
+	echo "sample: found with them and their nDCG are MEANINGLESS (near zero); they show the"
+	echo "sample: pipeline and its speed only. See README.md to use a downloaded model."
 	"$top/tests/make-model.sh" "$model" --shape minilm --seed 1 --pooling mean --normalize
 fi
 
@@ -31,8 +33,8 @@ embed() {  # INPUT OUTPUT: text in, 256-dimensional unit vectors out
 start=$(date +%s)
 embed "$data/corpus.jsonl.xz" "$out/corpus.gk"
 embed "$data/queries.jsonl" "$out/queries.gk"
-secs=$(($(date +%s) - start))
-echo "sample: $(gk-cat "$out/corpus.gk" | wc -l) documents -> $out/corpus.gk"
-echo "sample: $(gk-cat "$out/queries.gk" | wc -l) queries -> $out/queries.gk"
-echo "sample: embedded in ${secs}s; first query:"
-gk-cat "$out/queries.gk" | head -1 | cut -c1-200
+echo "sample: $(gk-cat --count "$out/corpus.gk") documents and $(gk-cat --count "$out/queries.gk") queries embedded in $(($(date +%s) - start)) s"
+gk-knn --build -o "$out/corpus.gki" "$out/corpus.gk"
+gk-knn -k 100 --no-vectors "$out/corpus.gki" <"$out/queries.gk" >"$out/hits.gk"
+gk-eval -q "$data/qrels/test.tsv" --table "$out/hits.gk"
+echo "sample: outputs in $out (corpus.gk, queries.gk, corpus.gki, hits.gk)"
