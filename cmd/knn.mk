@@ -4,7 +4,6 @@ cmd_gk_knn_SOURCES = cmd/gk-knn.c
 bin_PROGRAMS += cmd/gk-eval
 cmd_gk_eval_SOURCES = cmd/gk-eval.c
 dist_man_MANS += man/gk-knn.1 man/gk-eval.1
-EXTRA_DIST += examples/sample.sh
 # The search benchmark, built on demand: make bench/knn-bench (results: bench/RESULTS.md)
 EXTRA_PROGRAMS += bench/knn-bench
 bench_knn_bench_SOURCES = bench/knn-bench.c
