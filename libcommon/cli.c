@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +14,31 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "tmpfile.h"
 
 static const char *progname = "gk";
 
+/* An interrupted program removes the temporary files it was writing,
+ * then dies of the same signal, so its caller sees what happened. */
+static void on_signal(int sig)
+{
+	gk_tmpfile_unlink_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 void gk_cli_init(const char *argv0)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	const char *slash;
+
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction sa = { .sa_handler = on_signal };
+		struct sigaction old;
+		/* a signal the shell ignored (nohup, a background job) stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
 
 	if (argv0 && *argv0) {
 		slash = strrchr(argv0, '/');

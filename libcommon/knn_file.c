@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "knn.h"
+#include "tmpfile.h"
 
 #define MAGIC "GKINDEX\n"
 enum { VERSION = 1, HEADER = 160, ALIGN = 64, NSEC = 7 };
@@ -76,7 +77,7 @@ int gk_knn_index_write(const gk_knn_index *idx, const char *path, gk_error *err)
 	};
 	unsigned char head[HEADER] = { 0 }, pad[ALIGN] = { 0 };
 	uint64_t off = HEADER;
-	size_t tlen = strlen(path) + 8;
+	size_t tlen = strlen(path) + 32;
 	char *tmp = malloc(tlen);
 	FILE *f;
 	int rc = 0;
@@ -98,11 +99,15 @@ int gk_knn_index_write(const gk_knn_index *idx, const char *path, gk_error *err)
 		put64(head + 56 + 16 * s, len[s]);
 		off += len[s];
 	}
-	/* write beside the target and rename, so a failed build never leaves
-	 * a half-written index under the real name */
-	snprintf(tmp, tlen, "%s.tmp", path);
+	/* write beside the target and rename, so a failed or interrupted
+	 * build never leaves a half-written index under the real name, nor a
+	 * temporary (a signal removes it: tmpfile.h); the pid keeps two
+	 * builds of one index apart */
+	snprintf(tmp, tlen, "%s.tmp.%ld", path, (long)getpid());
+	int slot = gk_tmpfile_remember(tmp);
 	f = fopen(tmp, "wb");
 	if (!f) {
+		gk_tmpfile_forget(slot);
 		rc = gk_error_set(err, GK_EIO, "%s: %s", tmp, strerror(errno));
 		free(tmp);
 		return rc;
@@ -125,6 +130,7 @@ int gk_knn_index_write(const gk_knn_index *idx, const char *path, gk_error *err)
 		rc = gk_error_set(err, GK_EIO, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 	}
+	gk_tmpfile_forget(slot);
 	free(tmp);
 	return rc;
 }

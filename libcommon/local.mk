@@ -22,3 +22,4 @@ libcommon_libcommon_a_SOURCES += libcommon/fret.c libcommon/fret.h
 libcommon_libcommon_a_SOURCES += libcommon/record_source.c libcommon/record_source.h
 libcommon_libcommon_a_SOURCES += libcommon/passages.c libcommon/passages.h
 libcommon_libcommon_a_SOURCES += libcommon/sampling.c libcommon/sampling.h
+libcommon_libcommon_a_SOURCES += libcommon/tmpfile.c libcommon/tmpfile.h

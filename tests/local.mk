@@ -49,3 +49,6 @@ TESTS += tests/million.sh
 EXTRA_DIST += tests/million.sh
 TESTS += tests/shards.sh
 EXTRA_DIST += tests/shards.sh examples/shards.sh examples/embed-shard.sh
+check_PROGRAMS += tests/unit/test-tmpfile
+tests_unit_test_tmpfile_SOURCES = tests/unit/test-tmpfile.c tests/unit/check.h
+TESTS += tests/unit/test-tmpfile
