@@ -12,7 +12,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-${FUZZ_SECONDS:-60}}
 [ $# -gt 0 ] && shift
-harnesses=${*:-stream input tokenizer safetensors}
+harnesses=${*:-stream input tokenizer safetensors config index}
 cc=${FUZZ_CC:-clang}
 out="$top/fuzz/build"
 mkdir -p "$out/obj"
@@ -39,6 +39,12 @@ seeds() {  # NAME DIR: a seed corpus for harness NAME in DIR
 	safetensors) for f in $(find "$top/tests/tmp-models" -name '*.safetensors' 2>/dev/null | head -3); do
 			cp "$f" "$2/"; done
 		printf '\020\000\000\000\000\000\000\000{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}\000\000\200\077' >"$2/one.safetensors" ;;
+	config) cp "$top"/tests/data/models/stories260K/config.json "$2/lm.json"
+		find "$top/tests/tmp-models" -name config.json 2>/dev/null | head -2 | while read -r f; do cp "$f" "$2/$(echo "$f" | md5sum | cut -c1-8).json"; done
+		printf '{"model_type":"bert","hidden_size":32,"num_hidden_layers":2,"num_attention_heads":4,"intermediate_size":64}' >"$2/bert.json" ;;
+	index) printf '{"id":"a","vector":[1,0]}\n{"id":"b","vector":[0,1]}\n' | "$top/cmd/gk-cat" -e >"$out/v.gk"
+		"$top/cmd/gk-knn" --build -o "$2/f32.gki" "$out/v.gk"
+		"$top/cmd/gk-knn" --build -t int8 --nlist 2 -o "$2/ivf.gki" "$out/v.gk" ;;
 	esac
 }
 

@@ -22,4 +22,11 @@ printf '\020\000\000\000\000\000\000\000{"a":{"dtype":"F32","shape":[1],"data_of
 printf '\020\000\000\000\000\000\000\000{"a":{"dtype":"F32","shape":[9],"data_offsets":[0,4]}}' >"$T/bad.st"
 # shellcheck disable=SC2046
 run safetensors $(files "$reg/safetensors") "$T/one.st" "$T/bad.st"
+# shellcheck disable=SC2046
+run config $(files "$reg/config") "$data/models/stories260K/config.json" "$data/models-src/bert/tokenizer_config.json"
+printf '{"id":"a","vector":[1,0]}\n{"id":"b","vector":[0,1]}\n' | gk-cat -e >"$T/v.gk"
+gk-knn --build -t int8 --nlist 2 -o "$T/ivf.gki" "$T/v.gk"
+head -c 200 "$T/ivf.gki" >"$T/cut.gki"
+# shellcheck disable=SC2046
+run index $(files "$reg/index") "$T/ivf.gki" "$T/cut.gki"
 echo "fuzz replay: ok"
