@@ -54,3 +54,5 @@ EXTRA_DIST += tests/shards.sh examples/shards.sh examples/embed-shard.sh
 check_PROGRAMS += tests/unit/test-tmpfile
 tests_unit_test_tmpfile_SOURCES = tests/unit/test-tmpfile.c tests/unit/check.h
 TESTS += tests/unit/test-tmpfile
+TESTS += tests/fret.sh
+EXTRA_DIST += tests/fret.sh examples/fret.sh
