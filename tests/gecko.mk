@@ -3,3 +3,11 @@
 # tests/gecko-*.sh run the programs against PyTorch goldens.
 check_PROGRAMS += tests/gen-gecko
 tests_gen_gecko_SOURCES = tests/gen-gecko.c tests/gen-util.h
+TESTS += tests/gecko-embeddinggemma.sh tests/gecko-qwen3-embedding.sh
+EXTRA_DIST += tests/make-gecko.sh tests/gecko-golden.sh \
+	tests/gecko-embeddinggemma.sh tests/gecko-qwen3-embedding.sh \
+	tests/golden/gecko/PROVENANCE.md tests/golden/gecko/queries.jsonl \
+	tests/golden/gecko/documents.jsonl tests/golden/gecko/embeddinggemma.json \
+	tests/golden/gecko/qwen3-embedding.json \
+	tests/reference/gecko_reference.py tests/reference/gecko-tokenize.js \
+	tests/reference/make-gecko-goldens.sh
