@@ -11,3 +11,4 @@ EXTRA_DIST += tests/make-gecko.sh tests/gecko-golden.sh \
 	tests/golden/gecko/qwen3-embedding.json \
 	tests/reference/gecko_reference.py tests/reference/gecko-tokenize.js \
 	tests/reference/make-gecko-goldens.sh
+EXTRA_DIST += examples/embeddinggemma.sh
