@@ -12,3 +12,8 @@ EXTRA_DIST += tests/make-gecko.sh tests/gecko-golden.sh \
 	tests/reference/gecko_reference.py tests/reference/gecko-tokenize.js \
 	tests/reference/make-gecko-goldens.sh
 EXTRA_DIST += examples/embeddinggemma.sh
+# Speed on EmbeddingGemma's real shape (bench/gecko-bench.sh generates the
+# 1.2 GB model); built by make check so it keeps compiling, not run.
+check_PROGRAMS += bench/gecko-bench
+bench_gecko_bench_SOURCES = bench/gecko-bench.c
+EXTRA_DIST += bench/gecko-bench.sh
