@@ -7,7 +7,10 @@ kind=embeddinggemma
 check query --prompt query <"$g/queries.jsonl"
 check document --prompt document <"$g/documents.jsonl"
 check sts --prompt STS <"$g/queries.jsonl"
-# the documents are longer than the 16-token window, so computing every
+# cut to 40 tokens: <eos> stays last, as with sentence-transformers' max_seq_length
+check short --prompt query -n 40 <"$g/documents.jsonl"
+# the documents (up to 419 tokens: several 128-query attention blocks) are
+# longer than the 16-token window, so computing every
 # layer as global must give other vectors: the window is really applied
 "$compare" "$gold" document-global "$T/document.jsonl" 1e-3 >/dev/null &&
 	fail "documents match the all-global vectors: the sliding window has no effect"

@@ -6,6 +6,8 @@ kind=qwen3-embedding
 . "$top_srcdir/tests/gecko-golden.sh"
 check query --prompt query <"$g/queries.jsonl"
 check document --prompt document <"$g/documents.jsonl"
+# cut to 40 tokens: <|endoftext|> stays last, and last-token pooling reads it
+check short -n 40 <"$g/documents.jsonl"
 check code --instruct "Given a question, retrieve code that answers it" <"$g/queries.jsonl"
 # --instruct with the model's own task writes its query prompt
 gk-tokenize -m "$m" --instruct "Given a web search query, retrieve relevant passages that answer the query" \

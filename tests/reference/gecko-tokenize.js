@@ -6,9 +6,11 @@
 // record's title: "title: TITLE | text: " ("none" when it has none).
 //
 //   NODE_PATH=/tmp/node_modules node tests/reference/gecko-tokenize.js \
-//       TOKENIZER.json SET:PROMPT:FILE... > ids.json
+//       TOKENIZER.json SET[@MAX]:PROMPT:FILE... > ids.json
 //
 // PROMPT is a string, or the word @gemma-document for the title form.
+// MAX truncates to MAX tokens, special tokens kept, as sentence-transformers
+// does with max_seq_length (truncation=longest_first).
 // Writes {"SET": [[ids...], ...], ...}.
 'use strict';
 const fs = require('fs');
@@ -20,7 +22,10 @@ const tok = Tokenizer.fromFile(file);
   const out = {};
   for (const spec of specs) {
     const a = spec.indexOf(':'), b = spec.lastIndexOf(':');
-    const name = spec.slice(0, a), prompt = spec.slice(a + 1, b), path = spec.slice(b + 1);
+    const [name, max] = spec.slice(0, a).split('@');
+    const prompt = spec.slice(a + 1, b), path = spec.slice(b + 1);
+    if (max) tok.setTruncation(Number(max), { strategy: 'LongestFirst' });
+    else tok.disableTruncation();
     out[name] = [];
     for (const line of fs.readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0)) {
       const rec = JSON.parse(line);

@@ -13,7 +13,7 @@ q=$g/queries.jsonl d=$g/documents.jsonl
 sh tests/make-gecko.sh "$w/eg" embeddinggemma
 node tests/reference/gecko-tokenize.js "$w/eg/tokenizer.json" \
 	"query:task: search result | query: :$q" "document:@gemma-document:$d" \
-	"sts:task: sentence similarity | query: :$q" >"$w/eg-ids.json"
+	"sts:task: sentence similarity | query: :$q" "short@40:task: search result | query: :$d" >"$w/eg-ids.json"
 /usr/bin/python3 tests/reference/gecko_reference.py "$w/eg" "$w/eg-ids.json" 32,16,8 $g/embeddinggemma.json
 
 sh tests/make-gecko.sh "$w/qw" qwen3-embedding
@@ -22,5 +22,5 @@ Query:'
 node tests/reference/gecko-tokenize.js "$w/qw/tokenizer.json" \
 	"query:$instruct:$q" "document::$d" \
 	"code:Instruct: Given a question, retrieve code that answers it
-Query::$q" >"$w/qw-ids.json"
+Query::$q" "short@40::$d" >"$w/qw-ids.json"
 /usr/bin/python3 tests/reference/gecko_reference.py "$w/qw" "$w/qw-ids.json" 20,7 $g/qwen3-embedding.json
