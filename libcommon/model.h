@@ -11,8 +11,10 @@
  *
  * The directory holds config.json, model.safetensors (or shards with
  * model.safetensors.index.json), and optionally sentence-transformers'
- * modules.json, 1_Pooling/, N_Dense/, Normalize.  Only BERT encoders
- * today.  Not here: tokenizers (the model's tokenizer files are read by
+ * modules.json, 1_Pooling/, N_Dense/, Normalize.  The transformer is a
+ * BERT encoder, or a decoder LM run as an encoder (EmbeddingGemma:
+ * Gemma 3 bidirectional; Qwen3-Embedding: Qwen3 causal), chosen by
+ * config.json's model_type (encoder.h).  Not here: tokenizers (the model's tokenizer files are read by
  * the tokenizer code), streams.
  */
 #ifndef GK_MODEL_H
@@ -39,21 +41,27 @@ typedef struct gk_model_opts {
 int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk_error *err);
 void gk_model_free(gk_model *m);
 
-/* Borrowed, valid while m lives. */
+/* Borrowed, valid while m lives; NULL when the model is not a BERT
+ * encoder (gk_model_is_lm). */
 const gk_bert_config *gk_model_config(const gk_model *m);
+int gk_model_is_lm(const gk_model *m);
 const gk_st_modules *gk_model_modules(const gk_model *m);
 
 int gk_model_hidden_size(const gk_model *m);  /* per-token width of gk_model_encode */
 int gk_model_output_dim(const gk_model *m);   /* length of gk_model_pool's vector */
+int gk_model_vocab_size(const gk_model *m);   /* token ids must be below this */
+int gk_model_max_tokens(const gk_model *m);   /* longest sequence gk_model_encode takes */
+int gk_model_type_vocab_size(const gk_model *m); /* type ids below this; 0: none taken (LM) */
 /* 0 when modules.json was absent and defaults (mean pooling) apply. */
 int gk_model_has_st_modules(const gk_model *m);
 
 /* Change the thread count for later calls. */
 void gk_model_set_threads(gk_model *m, int n_threads);
 
-/* Forward pass: out (total tokens, hidden), see gk_bert_encode.  The model
- * is read-only here, so concurrent calls on one model are safe.  Sets
- * OpenBLAS to 1 thread: the parallelism is the model's own. */
+/* Forward pass: out (total tokens, hidden), see gk_bert_encode and
+ * gk_lm_hidden.  The model is read-only here, so concurrent calls on one
+ * model are safe.  A BERT model sets OpenBLAS to 1 thread (the parallelism
+ * is the model's own); an LM gives OpenBLAS the model's thread count. */
 int gk_model_encode(const gk_model *m, const gk_sequence *seqs, size_t n,
 	float *out, gk_error *err);
 

@@ -3,7 +3,8 @@
  * layout (config.json as the family ships it, model.safetensors with the
  * real tensor names, a tokenizer), for tests and benchmarks.
  *
- *   gen-lm --family llama|qwen2|qwen3|gemma3 [--shape tiny|qwen2.5-0.5b]
+ *   gen-lm --family llama|qwen2|qwen3|gemma3 [--shape tiny|qwen2.5-0.5b|embeddinggemma-300m|
+ *          embeddinggemma-tiny|qwen3-embedding-tiny]
  *          [--dtype f32|f16|bf16] [--seed N] [--no-tie] [--rope-scaling llama3|linear]
  *          [--softcap] [--layer-types] [--attention-bias] [--mlp-bias] [--bare] [--shards N]
  *          [--tokenizer-from DIR] OUTDIR
@@ -103,8 +104,16 @@ int main(int argc, char **argv)
 			s = (struct shape){512, 32, 4, 2, 1, 16, 64, 64};
 	} else if (strcmp(shape_name, "qwen2.5-0.5b") == 0) {
 		s = (struct shape){151936, 896, 24, 14, 2, 64, 4864, 32768};
+	} else if (strcmp(shape_name, "embeddinggemma-300m") == 0) {
+		s = (struct shape){262144, 768, 24, 3, 1, 256, 1152, 2048};
+	} else if (strcmp(shape_name, "embeddinggemma-tiny") == 0) {
+		/* the real vocabulary (its tokenizer's ids), a few narrow layers */
+		s = (struct shape){262144, 48, 6, 3, 1, 16, 72, 2048};
+	} else if (strcmp(shape_name, "qwen3-embedding-tiny") == 0) {
+		s = (struct shape){151669, 32, 3, 4, 2, 16, 64, 32768};
 	} else {
-		gen_die(PROG, "unknown shape '%s' (tiny, qwen2.5-0.5b)", shape_name);
+		gen_die(PROG, "unknown shape '%s' (tiny, qwen2.5-0.5b, embeddinggemma-300m, "
+			"embeddinggemma-tiny, qwen3-embedding-tiny)", shape_name);
 	}
 	gk_dtype dt = strcmp(dtype, "f32") == 0 ? GK_DTYPE_F32 : strcmp(dtype, "f16") == 0 ? GK_DTYPE_F16 :
 		strcmp(dtype, "bf16") == 0 ? GK_DTYPE_BF16 : GK_DTYPE_INVALID;

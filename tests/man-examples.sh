@@ -6,7 +6,7 @@
 # queries.jsonl (20), corpus.tar.gz, tokens.gk, hidden.gk and corpus.gk (the
 # corpus through each stage), queries.gk, shard-1.gk and shard-2.gk (the
 # corpus in two), hits.gk (the queries' top 20), lm/ (stories260K),
-# qrels/test.tsv.  Every command must exit 0.
+# embeddinggemma/ and qwen3-embedding/ (tests/make-gecko.sh), qrels/test.tsv.  Every command must exit 0.
 . "$top_srcdir/tests/setup.sh"
 base="$T/base"
 make_model "$base/model" --shape minilm --seed 7 --pooling mean --normalize
@@ -23,6 +23,10 @@ head -151 "$T/corpus.json" | gk-cat -e >"$base/shard-1.gk"
 (head -1 "$T/corpus.json"; tail -n +152 "$T/corpus.json") | gk-cat -e >"$base/shard-2.gk"
 gk-knn -k 20 "$base/corpus.gk" <"$base/queries.gk" >"$base/hits.gk"
 ln -s "$data/models/stories260K" "$base/lm"
+# Gecko-class models (tiny, real layout), linked so each page's copy is cheap
+sh "$top_srcdir/tests/make-gecko.sh" "$T/gecko/embeddinggemma" embeddinggemma
+sh "$top_srcdir/tests/make-gecko.sh" "$T/gecko/qwen3-embedding" qwen3-embedding
+ln -s "$T/gecko/embeddinggemma" "$T/gecko/qwen3-embedding" "$base/"
 mkdir -p "$base/qrels"
 cp "$data/debdesc-small/qrels/test.tsv" "$base/qrels/"
 ln -s "$top_srcdir/tests" "$base/tests"

@@ -57,7 +57,7 @@ expect 65 "expected \[16777216, 32\]" "$d"
 
 fresh roberta
 edit "$d/config.json" 's/"model_type": "bert"/"model_type": "roberta"/'
-expect 65 "config.json: model_type \"roberta\" is not supported (supported: bert)" "$d"
+expect 65 "config.json: model_type \"roberta\" is not supported (supported: bert; gemma3_text, qwen3, qwen2, llama as encoders)" "$d"
 
 fresh heads
 edit "$d/config.json" 's/"num_attention_heads": 4/"num_attention_heads": 5/'

@@ -5,7 +5,8 @@
  *
  * OUT.jsonl is gk-cat output, one record per golden sequence in order;
  * FIELD (default "vector") holds its numbers.  GOLDEN[KEY][i] is the
- * expected array for record i (indices missing there are not compared).
+ * expected array for record i: GOLDEN[KEY] is an object keyed "0", "1",
+ * ... (indices missing there are not compared) or an array of them all.
  * Prints the largest absolute difference; exits 0 when it is within
  * TOLERANCE and every golden entry was compared, 1 otherwise.
  */
@@ -32,7 +33,7 @@ int main(int argc, char **argv)
 	}
 	tol = atof(argv[4]);
 	golden = json_load_file(argv[1], 0, &jerr);
-	if (!golden || !(set = json_object_get(golden, argv[2]))) {
+	if (!golden || !(set = json_object_get(golden, argv[2])) || !(json_is_object(set) || json_is_array(set))) {
 		fprintf(stderr, "%s: no '%s' (%s)\n", argv[1], argv[2], jerr.text);
 		return 99;
 	}
@@ -45,7 +46,7 @@ int main(int argc, char **argv)
 		json_t *rec = json_loads(line, 0, &jerr), *got, *want;
 
 		snprintf(key, sizeof key, "%zu", record++);
-		want = json_object_get(set, key);
+		want = json_is_array(set) ? json_array_get(set, record - 1) : json_object_get(set, key);
 		got = rec ? json_object_get(rec, field) : NULL;
 		if (!want) {
 			json_decref(rec);
@@ -68,8 +69,9 @@ int main(int argc, char **argv)
 	free(line);
 	fclose(out);
 	printf("%s %s: %zu records compared, max |diff| %.3g (tolerance %g)\n", argv[1], argv[2], compared, worst, tol);
-	if (compared != json_object_size(set)) {
-		fprintf(stderr, "only %zu of %zu golden records compared\n", compared, json_object_size(set));
+	size_t expected = json_is_array(set) ? json_array_size(set) : json_object_size(set);
+	if (compared != expected || expected == 0) {
+		fprintf(stderr, "only %zu of %zu golden records compared\n", compared, expected);
 		bad = 1;
 	}
 	json_decref(golden);
