@@ -8,7 +8,7 @@ so the gk side of bench/encode.sh needs neither torch nor numpy.
 
   encode-inputs.py short N           N sequences of 16..128 tokens (uniform)
   encode-inputs.py long N            N sequences of 512 tokens
-  encode-inputs.py mem N             N sequences of 8..32 tokens (memory check)
+  encode-inputs.py mem N             N sequences of 4..12 tokens (memory check)
   encode-inputs.py flops CONFIG.json FILE.jsonl
         prints "SEQUENCES TOKENS FLOP": 2*M*N*K summed over every GEMM of the
         forward pass on the real (unpadded) tokens: the four linear layers of
@@ -32,7 +32,7 @@ def write(kind, n):
         elif kind == "long":
             length = 512
         else:
-            length = rng.randint(8, 32)
+            length = rng.randint(4, 12)
         ids = [101] + [rng.randrange(1000, 30522) for _ in range(length - 2)] + [102]
         out.write('{"id":"s%d","ids":[%s]}\n' % (i, ",".join(map(str, ids))))
 
