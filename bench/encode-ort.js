@@ -5,7 +5,8 @@
 // sorts them ("input" keeps file order), all graph optimisations on,
 // intraOpNumThreads = THREADS, one inter-op thread.  The time covers the
 // batch loop (padding included) after one untimed warm-up batch; creating
-// the session is not timed.  Prints key=value lines.
+// the session is not timed.  Prints key=value lines (cpu_seconds: the
+// process's CPU time over the same loop, all threads).
 //
 //   node bench/encode-ort.js MODEL.onnx FILE.jsonl THREADS [sorted|input] [K OUT.json]
 //
@@ -54,7 +55,7 @@ async function main() {
 	await session.run(feeds(groups[0])); // warm-up
 	const dump = {};
 	let padded = 0;
-	const t0 = process.hrtime.bigint();
+	const t0 = process.hrtime.bigint(), c0 = process.cpuUsage();
 	for (const g of groups) {
 		const f = feeds(g);
 		const out = (await session.run(f)).last_hidden_state;
@@ -69,10 +70,11 @@ async function main() {
 			dump[i] = rows;
 		});
 	}
-	const sec = Number(process.hrtime.bigint() - t0) / 1e9;
+	const sec = Number(process.hrtime.bigint() - t0) / 1e9, c = process.cpuUsage(c0);
+	const cpu = (c.user + c.system) / 1e6;
 	const tokens = seqs.reduce((n, s) => n + s.ids.length, 0);
 	const version = require('onnxruntime-node/package.json').version;
-	console.log(`onnxruntime_node=${version}\npadded_tokens=${padded}\nsequences=${seqs.length}\ntokens=${tokens}\nseconds=${sec.toFixed(3)}\ntokens_per_s=${(tokens / sec).toFixed(0)}`);
+	console.log(`onnxruntime_node=${version}\npadded_tokens=${padded}\nsequences=${seqs.length}\ntokens=${tokens}\nseconds=${sec.toFixed(3)}\ncpu_seconds=${cpu.toFixed(3)}\ntokens_per_s=${(tokens / sec).toFixed(0)}`);
 	if (dumpOut)
 		fs.writeFileSync(dumpOut, JSON.stringify(dump));
 }

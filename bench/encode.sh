@@ -33,7 +33,9 @@
 # Needs: /usr/bin/python3 with torch (else the torch and ORT columns are
 # "-"), node with onnxruntime-node on NODE_PATH, or npm to install
 # bench/peers/package.json into ${XDG_CACHE_HOME:-~/.cache}/gk-bench.
-# Prints a log and then a markdown table for bench/RESULTS.md.
+# Prints a log and then markdown tables for bench/RESULTS.md: GFLOP/s by the
+# wall clock, and per CPU-second (user + sys of the timed part; robust to
+# other load on the machine for one thread, but counting spin-waits with two).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -92,7 +94,7 @@ gflops() { awk -v f="$1" -v s="$2" 'BEGIN { printf "%.1f", f / s / 1e9 }'; }
 "$py" bench/encode-inputs.py short 2000 >"$w/short-all.jsonl"
 "$py" bench/encode-inputs.py long 256 >"$w/long-all.jsonl"
 { head -n 3 "$w/short-all.jsonl"; head -n 1 "$w/long-all.jsonl"; } >"$w/check.jsonl"
-rows=
+rows= cpu_rows=
 for shape in minilm bgebase; do
 	m=$w/$shape
 	tests/gen-model --shape "$shape" "$m" >/dev/null
@@ -136,28 +138,33 @@ for line in sys.stdin: print(len(json.loads(line)["ids"]))' <"$f.jsonl" >"$f.len
 			read -r wall user sys <"$w/time"
 			log "gk-encode: $wall s wall, $user s user, $sys s sys"
 			gk=$(gflops "$flop" "$wall")
+			gk_c=$(gflops "$flop" "$(echo "$user $sys" | awk '{ print $1 + $2 }')")
 			gk_tps=$(awk -v t="$tokens" -v s="$wall" 'BEGIN { printf "%.0f", t / s }')
-			lib=-
+			lib=- lib_c=- th=- th_c=- ort=- ort_c=-
 			if [ "$shape" = minilm ] || [ $full = 1 ]; then  # where I/O weighs most
 				bench/encode-lib "$m" "$f.jsonl" "$T" >"$w/lib.out"
 				lib=$(gflops "$flop" "$(val seconds "$w/lib.out")")
+				lib_c=$(gflops "$flop" "$(val cpu_seconds "$w/lib.out")")
 				log "gk library: $(val seconds "$w/lib.out") s"
 			fi
-			th=- ort=-
 			if [ $have_torch = 1 ]; then
 				"$py" bench/encode-torch.py "$m" "$f.jsonl" "$T" >"$w/torch.out"
 				th=$(gflops "$flop" "$(val seconds "$w/torch.out")")
+				th_c=$(gflops "$flop" "$(val cpu_seconds "$w/torch.out")")
 				log "torch: $(val seconds "$w/torch.out") s, $(val padded_tokens "$w/torch.out") padded tokens"
 			fi
 			if [ $have_ort = 1 ]; then
 				node bench/encode-ort.js "$w/$shape.onnx" "$f.jsonl" "$T" >"$w/ort.out"
 				ort=$(gflops "$flop" "$(val seconds "$w/ort.out")")
+				ort_c=$(gflops "$flop" "$(val cpu_seconds "$w/ort.out")")
 				log "ORT: $(val seconds "$w/ort.out") s, $(val padded_tokens "$w/ort.out") padded tokens"
 			fi
 			ratio=$(awk -v a="$gk" -v b="$sg" 'BEGIN { printf "%.2f", a / b }')
 			row="| $set ($n) | $shape | $T | $gk_tps | $gk | $lib | $sg | $ratio | $th | $ort | $load |"
 			log "$row"
 			rows="$rows$row
+"
+			cpu_rows="$cpu_rows| $set ($n) | $shape | $T | $gk_c | $lib_c | $th_c | $ort_c |
 "
 		done
 	done
@@ -171,6 +178,12 @@ echo
 echo "| set (sequences) | shape | threads | gk tokens/s | gk GFLOP/s | gk lib GFLOP/s | sgemm GFLOP/s | gk/sgemm | torch GFLOP/s | ORT GFLOP/s | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s' "$rows"
+echo
+echo "The same runs per CPU-second (FLOP / (user + sys time of the timed part, all threads)):"
+echo
+echo "| set (sequences) | shape | threads | gk | gk lib | torch | ORT |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s' "$cpu_rows"
 if [ $mem = 1 ]; then
 	echo
 	echo "Memory (bench/encode-mem.sh, tiny model, gk-encode -j 2):"
