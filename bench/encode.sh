@@ -94,7 +94,7 @@ gflops() { awk -v f="$1" -v s="$2" 'BEGIN { printf "%.1f", f / s / 1e9 }'; }
 "$py" bench/encode-inputs.py short 2000 >"$w/short-all.jsonl"
 "$py" bench/encode-inputs.py long 256 >"$w/long-all.jsonl"
 { head -n 3 "$w/short-all.jsonl"; head -n 1 "$w/long-all.jsonl"; } >"$w/check.jsonl"
-rows= cpu_rows=
+rows='' cpu_rows=''
 for shape in minilm bgebase; do
 	m=$w/$shape
 	tests/gen-model --shape "$shape" "$m" >/dev/null
@@ -126,8 +126,9 @@ for shape in minilm bgebase; do
 		cmd/gk-cat --encode --type tokens "$f.jsonl" >"$f.gk"
 		"$py" -c 'import json, sys
 for line in sys.stdin: print(len(json.loads(line)["ids"]))' <"$f.jsonl" >"$f.len"
-		set -- $("$py" bench/encode-inputs.py flops "$m/config.json" "$f.jsonl")
-		tokens=$2 flop=$3
+		read -r _ tokens flop <<EOF
+$("$py" bench/encode-inputs.py flops "$m/config.json" "$f.jsonl")
+EOF
 		for T in 1 2; do
 			load=$(cut -d' ' -f1 /proc/loadavg)
 			log "== $set ($n sequences, $tokens tokens, $(gflops "$flop" 1) GFLOP), $shape, $T thread(s), load $load"
