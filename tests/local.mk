@@ -52,3 +52,5 @@ EXTRA_DIST += tests/shards.sh examples/shards.sh examples/embed-shard.sh
 check_PROGRAMS += tests/unit/test-tmpfile
 tests_unit_test_tmpfile_SOURCES = tests/unit/test-tmpfile.c tests/unit/check.h
 TESTS += tests/unit/test-tmpfile
+EXTRA_DIST += tests/reference/xenc-pairs.js tests/reference/cross_encoder_reference.py \
+	tests/reference/make-xenc-goldens.sh
