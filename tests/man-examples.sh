@@ -6,6 +6,7 @@
 # queries.jsonl (20), corpus.tar.gz, tokens.gk, hidden.gk and corpus.gk (the
 # corpus through each stage), queries.gk, shard-1.gk and shard-2.gk (the
 # corpus in two), hits.gk (the queries' top 20), lm/ (stories260K),
+# xenc/ (a tiny random BertForSequenceClassification cross-encoder),
 # qrels/test.tsv.  Every command must exit 0.
 . "$top_srcdir/tests/setup.sh"
 base="$T/base"
@@ -23,6 +24,7 @@ head -151 "$T/corpus.json" | gk-cat -e >"$base/shard-1.gk"
 (head -1 "$T/corpus.json"; tail -n +152 "$T/corpus.json") | gk-cat -e >"$base/shard-2.gk"
 gk-knn -k 20 "$base/corpus.gk" <"$base/queries.gk" >"$base/hits.gk"
 ln -s "$data/models/stories260K" "$base/lm"
+make_model "$base/xenc" --seed 5 --no-st --classifier 1
 mkdir -p "$base/qrels"
 cp "$data/debdesc-small/qrels/test.tsv" "$base/qrels/"
 ln -s "$top_srcdir/tests" "$base/tests"
