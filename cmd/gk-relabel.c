@@ -4,7 +4,9 @@
  * likelihood (QL) and relevance classification (RC); the ranks are fused
  * and the best passage becomes the positive, a low one the hard negative.
  * The decisions are libcommon/fret.c's, the model libcommon/lm.c's; this
- * file builds the prompts and the output records.
+ * file builds the prompts and the output records.  With --cross-encoder,
+ * RC scores are a BERT cross-encoder's relevance logits instead
+ * (libcommon/cross_encoder.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +17,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "cross_encoder.h"
 #include "filter.h"
 #include "fret.h"
 #include "input_cli.h"
@@ -35,12 +38,16 @@ static const char default_rc[] =
 static void usage(void)
 {
 	printf("Usage: %s --lm dir --passages file [options] [file ...]\n"
+	       "  or:  %s --cross-encoder dir --scorer rc --passages file [options] [file ...]\n"
 	       "Relabel retrieved candidates with a language model (FRet): score each\n"
 	       "query's top candidates by query likelihood and relevance classification,\n"
 	       "fuse the two rankings, and pick the positive and a hard negative.\n"
 	       "\n"
 	       "  -l, --lm DIR             the language model (config.json, model.safetensors,\n"
 	       "                           tokenizer.json)\n"
+	       "  -x, --cross-encoder DIR  RC scores from this BERT cross-encoder\n"
+	       "                           (BertForSequenceClassification) on (query,\n"
+	       "                           passage) pairs instead of the LM's yes/no odds\n"
 	       "  -P, --passages FILE      the corpus the hits name (BEIR corpus.jsonl, JSON\n"
 	       "                           lines, an archive or a stream)\n"
 	       "  -n, --candidates N       candidates per query (default 20)\n"
@@ -63,7 +70,7 @@ static void usage(void)
 	       "\n"
 	       "Templates may use {task}, {query}, {title} and {passage}.\n"
 	       "Reads a hits stream, writes an examples stream.  See gk-relabel(1).\n",
-	       gk_cli_progname());
+	       gk_cli_progname(), gk_cli_progname());
 	exit(0);
 }
 
@@ -83,7 +90,10 @@ typedef struct settings {
 
 typedef struct job {
 	const gk_tokenizer *tok;
-	const gk_lm *lm;
+	const gk_lm *lm;              /* NULL with --cross-encoder --scorer rc */
+	const gk_tokenizer *xtok;     /* the cross-encoder's, or NULL */
+	const gk_cross_encoder *xe;   /* NULL without --cross-encoder */
+	size_t xe_max;                /* tokens a pair is cut to */
 	const gk_passages *passages;
 	const settings *st;
 	gk_encoding enc, enc2;
@@ -230,6 +240,47 @@ static int set_scores(gk_record *rec, const gk_fret_candidate *c, const gk_passa
 	return gk_record_set_object(rec, "scores", &arr);
 }
 
+/* RC scores from the cross-encoder: every (query, title + " " + text)
+ * pair of the query in one batch, cut to the model's length the way
+ * sentence-transformers' CrossEncoder cuts (longest_first). */
+static int cross_encode(job *j, const char *query, size_t qlen, const gk_passage *const *ps, size_t n,
+			gk_fret_candidate *cand, gk_error *err)
+{
+	gk_encode_options opt = { .add_special_tokens = true, .max_tokens = j->xe_max };
+	gk_sequence seqs[n];
+	int32_t *ids = NULL;    /* (n, xe_max) ids then (n, xe_max) type ids */
+	float scores[n];
+	int rc = 0;
+
+	if (!(ids = malloc(2 * n * j->xe_max * sizeof *ids)))
+		return gk_error_nomem(err);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *title = ps[i]->title, *text = ps[i]->text;
+		int32_t *row = ids + i * j->xe_max, *types = ids + (n + i) * j->xe_max;
+
+		gk_buf_clear(&j->text);
+		if ((*title && (gk_buf_append(&j->text, title, strlen(title)) < 0 || gk_buf_putc(&j->text, ' ') < 0))
+		    || gk_buf_append(&j->text, text, strlen(text)) < 0) {
+			rc = gk_error_nomem(err);
+			break;
+		}
+		rc = gk_tokenizer_encode(j->xtok, query, qlen, j->text.data, j->text.len, &opt, &j->enc, err);
+		if (rc == 0 && (j->enc.n == 0 || j->enc.n > j->xe_max))
+			rc = gk_error_set(err, GK_EDATA, "cross-encoder: a pair of %zu tokens (the limit is %zu)", j->enc.n, j->xe_max);
+		if (rc == 0) {
+			memcpy(row, j->enc.ids, j->enc.n * sizeof *row);
+			memcpy(types, j->enc.type_ids, j->enc.n * sizeof *types);
+			seqs[i] = (gk_sequence){ .ids = row, .type_ids = types, .len = j->enc.n };
+		}
+	}
+	if (rc == 0)
+		rc = gk_cross_encoder_score(j->xe, seqs, n, -1, scores, err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		cand[i].rc = scores[i];
+	free(ids);
+	return rc;
+}
+
 /* Score one query's candidates and turn its record into an example. */
 static int relabel(job *j, gk_filter *f, gk_record *rec)
 {
@@ -243,6 +294,8 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 	char query[1 << 16], taskbuf[1024];
 	float *logprobs = NULL, *logits = NULL;
 	int err_code = 0;
+	/* what the LM scores: QL always, RC unless a cross-encoder does */
+	bool lm_ql = st->scorer != GK_FRET_RC, lm_rc = st->scorer != GK_FRET_QL && !j->xe;
 
 	memset(ql, 0, sizeof ql);
 	memset(rc, 0, sizeof rc);
@@ -278,7 +331,7 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 	 * for where the passage joins the text around it */
 	size_t limit = st->max_tokens, overhead = 0;
 	for (int which = 0; which < 2 && err_code == 0; which++) {
-		if ((which == 0 && st->scorer == GK_FRET_RC) || (which == 1 && st->scorer == GK_FRET_QL))
+		if ((which == 0 && !lm_ql) || (which == 1 && !lm_rc))
 			continue;
 		if (render(&j->text, which ? st->rc : st->ql, taskbuf, query, "", "", 0) < 0
 		    || gk_buf_putc(&j->text, ' ') < 0 || (which == 0 && gk_buf_append(&j->text, query, qlen) < 0))
@@ -286,7 +339,7 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 		else if ((err_code = encode_prompt(j->tok, j->text.data, j->text.len, &j->enc, &f->err)) == 0 && j->enc.n > overhead)
 			overhead = j->enc.n;
 	}
-	if (err_code == 0) {
+	if (err_code == 0 && (lm_ql || lm_rc)) {
 		size_t context = (size_t)j->lm->cfg.max_position_embeddings;
 		if (overhead + 8 >= context)
 			return gk_filter_record_error(f, GK_EDATA, "the prompts take %zu tokens without a passage; the model reads %zu",
@@ -296,7 +349,7 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 	}
 
 	/* prompts: QL = prompt + " query" scored on the query's tokens, RC = prompt */
-	for (size_t i = 0; i < n && err_code == 0; i++) {
+	for (size_t i = 0; i < n && err_code == 0 && (lm_ql || lm_rc); i++) {
 		char *owned;
 		const char *passage;
 		size_t plen;
@@ -314,7 +367,7 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 			owned = NULL;
 			if ((err_code = cut_passage(j, ps[i]->text, mine, &owned, &passage, &plen, e)) < 0)
 				break;
-			if (st->scorer != GK_FRET_RC) {
+			if (lm_ql) {
 				/* the prompt alone, then with " query": the query's tokens
 				 * are those past the longest common prefix (a token that
 				 * spans the join counts as the query's) */
@@ -337,7 +390,7 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 						err_code = gk_error_nomem(e);
 				}
 			}
-			if (err_code == 0 && st->scorer != GK_FRET_QL) {
+			if (err_code == 0 && lm_rc) {
 				if (render(&j->text, st->rc, taskbuf, query, ps[i]->title, passage, plen) < 0)
 					err_code = gk_error_nomem(e);
 				else if ((err_code = encode_prompt(j->tok, j->text.data, j->text.len, &j->enc, e)) == 0) {
@@ -361,7 +414,7 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 		total += ql[i].len;
 	}
 
-	if (err_code == 0 && st->scorer != GK_FRET_RC) {
+	if (err_code == 0 && lm_ql) {
 		logprobs = malloc((total ? total : 1) * sizeof *logprobs);
 		if (!logprobs)
 			err_code = gk_error_nomem(&f->err);
@@ -374,7 +427,7 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 			cand[i].ql = ql[i].len > ql[i].score_from ? sum / (double)(ql[i].len - ql[i].score_from) : NAN;
 		}
 	}
-	if (err_code == 0 && st->scorer != GK_FRET_QL) {
+	if (err_code == 0 && lm_rc) {
 		size_t vocab = (size_t)j->lm->cfg.vocab_size;
 		logits = malloc(n * vocab * sizeof *logits);
 		if (!logits)
@@ -384,6 +437,8 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 		for (size_t i = 0; err_code == 0 && i < n; i++)
 			cand[i].rc = (double)logits[i * vocab + (size_t)st->yes] - logits[i * vocab + (size_t)st->no];
 	}
+	if (err_code == 0 && st->scorer != GK_FRET_QL && j->xe)
+		err_code = cross_encode(j, query, qlen, ps, n, cand, &f->err);
 	for (size_t i = 0; i < n; i++) {
 		free((void *)ql[i].ids);
 		free((void *)rc[i].ids);
@@ -483,6 +538,7 @@ int main(int argc, char **argv)
 	enum { OPT_NEGATIVE = GK_OPT_FIRST_PRIVATE, OPT_SEED, OPT_QL, OPT_RC, OPT_ANSWERS, OPT_TASK, OPT_SCORES };
 	static const struct option options[] = {
 		{ "lm", required_argument, NULL, 'l' },
+		{ "cross-encoder", required_argument, NULL, 'x' },
 		{ "passages", required_argument, NULL, 'P' },
 		{ "candidates", required_argument, NULL, 'n' },
 		{ "scorer", required_argument, NULL, 's' },
@@ -501,21 +557,25 @@ int main(int argc, char **argv)
 	};
 	settings st = { .candidates = 20, .scorer = GK_FRET_BOTH, .negative = GK_FRET_NEG_LOWEST,
 			 .seed = 1, .task = "search result", .max_tokens = 256 };
-	const char *lm_dir = NULL, *passages_path = NULL, *ql_path = NULL, *rc_path = NULL, *answers = "yes,no";
+	const char *lm_dir = NULL, *xe_dir = NULL, *passages_path = NULL, *ql_path = NULL, *rc_path = NULL, *answers = "yes,no";
 	long v, threads = sysconf(_SC_NPROCESSORS_ONLN);
 	bool progress = false;
 	gk_filter f;
 	gk_record *header = NULL, *rec;
 	gk_tokenizer *tok = NULL;
 	gk_lm *lm = NULL;
+	gk_tokenizer *xtok = NULL;
+	gk_cross_encoder *xe = NULL;
+	size_t xe_max = 0;
 	gk_passages *passages = NULL;
 	job j = { 0 };
 	int c, rc;
 
 	gk_cli_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "l:P:n:s:t:j:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:x:P:n:s:t:j:", options, NULL)) != -1) {
 		switch (c) {
 		case 'l': lm_dir = optarg; break;
+		case 'x': xe_dir = optarg; break;
 		case 'P': passages_path = optarg; break;
 		case 'n':
 			if (!gk_cli_parse_long("--candidates", optarg, 1, 1000, &v))
@@ -568,8 +628,10 @@ int main(int argc, char **argv)
 		default: return gk_cli_try_help();
 		}
 	}
-	if (!lm_dir || !passages_path)
-		return gk_cli_usage_error("give the language model with --lm and the corpus with --passages");
+	if (!passages_path || (!lm_dir && !(xe_dir && st.scorer == GK_FRET_RC)))
+		return gk_cli_usage_error("give the language model with --lm (or --cross-encoder with --scorer rc) and the corpus with --passages");
+	if (xe_dir && st.scorer == GK_FRET_QL)
+		return gk_cli_usage_error("--cross-encoder gives RC scores, but --scorer ql uses none");
 	if (st.negative == GK_FRET_NEG_RANK && (size_t)st.negative_rank > st.candidates)
 		return gk_cli_usage_error("--negative %d is past --candidates %zu", st.negative_rank, st.candidates);
 	const char *comma = strchr(answers, ',');
@@ -582,16 +644,30 @@ int main(int argc, char **argv)
 	st.rc = rc == 0 && st.ql ? (rc_path ? read_file(rc_path, &f.err) : strdup(default_rc)) : NULL;
 	if (rc == 0 && (!st.ql || !st.rc))
 		rc = f.err.code ? f.err.code : gk_error_nomem(&f.err);
-	if (rc == 0)
+	if (rc == 0 && lm_dir)
 		rc = gk_tokenizer_load(&tok, lm_dir, &f.err);
-	if (rc == 0)
+	if (rc == 0 && lm_dir)
 		rc = answer_id(tok, answers, (size_t)(comma - answers), &st.yes, &f.err);
-	if (rc == 0)
+	if (rc == 0 && lm_dir)
 		rc = answer_id(tok, comma + 1, strlen(comma + 1), &st.no, &f.err);
-	if (rc == 0 && st.yes == st.no)
+	if (rc == 0 && lm_dir && st.yes == st.no)
 		rc = gk_error_set(&f.err, GK_EUSAGE, "--answers: both answers are the same token");
-	if (rc == 0)
+	if (rc == 0 && lm_dir)
 		rc = gk_lm_load(&lm, lm_dir, &f.err);
+	if (rc == 0 && xe_dir)
+		rc = gk_tokenizer_load(&xtok, xe_dir, &f.err);
+	if (rc == 0 && xe_dir)
+		rc = gk_cross_encoder_load(&xe, xe_dir, &(gk_cross_encoder_opts){ .n_threads = (int)threads }, &f.err);
+	if (rc == 0 && xe_dir) {
+		/* the tokenizer's model_max_length (512 when it has none, as
+		 * CrossEncoder's default), never past the position table */
+		size_t positions = (size_t)gk_cross_encoder_config(xe)->max_position_embeddings;
+		xe_max = gk_tokenizer_max_length(xtok) ? gk_tokenizer_max_length(xtok) : 512;
+		if (xe_max > positions)
+			xe_max = positions;
+		if (xe_max < gk_tokenizer_num_special(xtok, true) + 2)
+			rc = gk_error_set(&f.err, GK_EDATA, "%s: a length limit of %zu tokens leaves no room for a pair", xe_dir, xe_max);
+	}
 	if (rc == 0)
 		rc = gk_passages_load(&passages, passages_path, NULL, &f.err);
 	if (rc == 0) {
@@ -611,7 +687,7 @@ int main(int argc, char **argv)
 		gk_progress_init(&f.progress, gk_cli_progress_wanted(progress), "queries");
 		rc = gk_filter_start(&f, header);
 	}
-	j = (job){ .tok = tok, .lm = lm, .passages = passages, .st = &st, .rng = st.seed };
+	j = (job){ .tok = tok, .lm = lm, .xtok = xtok, .xe = xe, .xe_max = xe_max, .passages = passages, .st = &st, .rng = st.seed };
 	gk_encoding_init(&j.enc);
 	gk_encoding_init(&j.enc2);
 	while (rc == 0 && (rc = gk_filter_read(&f, &rec)) == 1) {
@@ -635,5 +711,7 @@ int main(int argc, char **argv)
 	gk_passages_free(passages);
 	gk_lm_free(lm);
 	gk_tokenizer_free(tok);
+	gk_cross_encoder_free(xe);
+	gk_tokenizer_free(xtok);
 	return status;
 }

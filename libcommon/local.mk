@@ -23,3 +23,4 @@ libcommon_libcommon_a_SOURCES += libcommon/record_source.c libcommon/record_sour
 libcommon_libcommon_a_SOURCES += libcommon/passages.c libcommon/passages.h
 libcommon_libcommon_a_SOURCES += libcommon/sampling.c libcommon/sampling.h
 libcommon_libcommon_a_SOURCES += libcommon/tmpfile.c libcommon/tmpfile.h
+libcommon_libcommon_a_SOURCES += libcommon/cross_encoder.c libcommon/cross_encoder.h

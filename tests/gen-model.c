@@ -5,7 +5,10 @@
  *   gen-model [--shape tiny|minilm|bgebase] [--dtype f32|f16|bf16] [--seed N]
  *             [--pooling MODE[,MODE...]] [--dense OUT:ACT] [--normalize]
  *             [--no-st] [--shards N] [--prefix] [--pooler]
- *             [--hidden-act NAME] [--vocab-from DIR] OUTDIR
+ *             [--hidden-act NAME] [--vocab-from DIR] [--classifier N] OUTDIR
+ *
+ * --classifier N writes a BertForSequenceClassification (a cross-encoder):
+ * bert.-prefixed encoder and pooler, classifier (N, hidden), N labels.
  *
  * Deterministic on every platform: a fixed 64-bit PRNG (splitmix64) and
  * normal deviates as the exact sum of 12 24-bit uniforms, so no libm call
@@ -207,13 +210,14 @@ int main(int argc, char **argv)
 {
 	const char *shape = "tiny", *dtype = "f32", *pooling = "mean", *dense = NULL;
 	const char *vocab_from = NULL, *act = "gelu";
-	int normalize = 0, no_st = 0, shards = 1, prefix = 0, pooler = 0;
+	int normalize = 0, no_st = 0, shards = 1, prefix = 0, pooler = 0, classifier = 0;
 	unsigned long long seed = 1;
 	static const struct option longopts[] = {
 		{"shape", 1, 0, 's'}, {"dtype", 1, 0, 'd'}, {"seed", 1, 0, 'S'},
 		{"pooling", 1, 0, 'p'}, {"dense", 1, 0, 'D'}, {"normalize", 0, 0, 'n'},
 		{"no-st", 0, 0, 'N'}, {"shards", 1, 0, 'k'}, {"prefix", 0, 0, 'P'},
 		{"pooler", 0, 0, 'o'}, {"vocab-from", 1, 0, 'v'}, {"hidden-act", 1, 0, 'a'},
+		{"classifier", 1, 0, 'c'},
 		{0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -230,6 +234,12 @@ int main(int argc, char **argv)
 		case 'o': pooler = 1; break;
 		case 'v': vocab_from = optarg; break;
 		case 'a': act = optarg; break;
+		case 'c':
+			classifier = atoi(optarg);
+			if (classifier < 1 || classifier > 100)
+				die("%s", "--classifier must be 1..100");
+			prefix = pooler = 1; /* as transformers saves BertFor* models */
+			break;
 		default: die("%s", "bad option (see the comment at the top of tests/gen-model.c)");
 		}
 	}
@@ -275,6 +285,8 @@ int main(int argc, char **argv)
 	}
 	if (pooler)
 		linear(&ts, N("%spooler.dense", pre), H, H);
+	if (classifier)
+		linear(&ts, "classifier", classifier, H);
 
 	char path[4096];
 	if (shards == 1) {
@@ -299,7 +311,7 @@ int main(int argc, char **argv)
 
 	snprintf(path, sizeof path, "%s/config.json", out);
 	write_json(path, json_pack("{s:[s],s:s,s:f,s:s,s:f,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:s,s:I,s:s}",
-		"architectures", "BertModel", "model_type", "bert",
+		"architectures", classifier ? "BertForSequenceClassification" : "BertModel", "model_type", "bert",
 		"attention_probs_dropout_prob", 0.1, "hidden_act", act, "hidden_dropout_prob", 0.1,
 		"hidden_size", (json_int_t)H, "intermediate_size", (json_int_t)FF,
 		"max_position_embeddings", (json_int_t)P, "layer_norm_eps", 1e-12,
@@ -307,6 +319,20 @@ int main(int argc, char **argv)
 		"type_vocab_size", (json_int_t)TV, "vocab_size", (json_int_t)V,
 		"position_embedding_type", "absolute", "pad_token_id", (json_int_t)0,
 		"torch_dtype", dt == GK_DTYPE_F32 ? "float32" : dt == GK_DTYPE_F16 ? "float16" : "bfloat16"));
+
+	if (classifier) {
+		json_t *cfg = json_load_file(path, 0, NULL), *labels = json_object();
+		for (int i = 0; i < classifier; i++) {
+			char key[16], val[32];
+			snprintf(key, sizeof key, "%d", i);
+			snprintf(val, sizeof val, "LABEL_%d", i);
+			json_object_set_new(labels, key, json_string(val));
+		}
+		if (!cfg)
+			die("cannot read %s", path);
+		json_object_set_new(cfg, "id2label", labels);
+		write_json(path, cfg);
+	}
 
 	if (vocab_from) {
 		copy_file(vocab_from, "vocab.txt", out);

@@ -56,3 +56,5 @@ tests_unit_test_tmpfile_SOURCES = tests/unit/test-tmpfile.c tests/unit/check.h
 TESTS += tests/unit/test-tmpfile
 TESTS += tests/fret.sh
 EXTRA_DIST += tests/fret.sh examples/fret.sh
+EXTRA_DIST += tests/reference/xenc-pairs.js tests/reference/cross_encoder_reference.py \
+	tests/reference/make-xenc-goldens.sh

@@ -6,7 +6,9 @@
 # queries.jsonl (20), corpus.tar.gz, tokens.gk, hidden.gk and corpus.gk (the
 # corpus through each stage), queries.gk, shard-1.gk and shard-2.gk (the
 # corpus in two), hits.gk (the queries' top 20), lm/ (stories260K),
-# embeddinggemma/ and qwen3-embedding/ (tests/make-gecko.sh), qrels/test.tsv.  Every command must exit 0.
+# embeddinggemma/ and qwen3-embedding/ (tests/make-gecko.sh), xenc/ (a tiny
+# random BertForSequenceClassification cross-encoder), qrels/test.tsv.  Every
+# command must exit 0.
 . "$top_srcdir/tests/setup.sh"
 base="$T/base"
 make_model "$base/model" --shape minilm --seed 7 --pooling mean --normalize
@@ -27,6 +29,7 @@ ln -s "$data/models/stories260K" "$base/lm"
 sh "$top_srcdir/tests/make-gecko.sh" "$T/gecko/embeddinggemma" embeddinggemma
 sh "$top_srcdir/tests/make-gecko.sh" "$T/gecko/qwen3-embedding" qwen3-embedding
 ln -s "$T/gecko/embeddinggemma" "$T/gecko/qwen3-embedding" "$base/"
+make_model "$base/xenc" --seed 5 --no-st --classifier 1
 mkdir -p "$base/qrels"
 cp "$data/debdesc-small/qrels/test.tsv" "$base/qrels/"
 ln -s "$top_srcdir/tests" "$base/tests"

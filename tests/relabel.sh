@@ -68,6 +68,58 @@ for l in open(sys.argv[1]):
 gk-relabel --lm "$data/models/stories260K" --passages "$g/passages.jsonl" -n 4 "$T/hits.gk" 2>/dev/null \
 	| gk-cat | grep -c '"positive":{"id":"p' | grep -qx 3 || fail "stories260K relabelling"
 
+# --cross-encoder: RC scores are a random tiny BertForSequenceClassification's
+# logits on (query, title + text) pairs cut to 24 tokens, equal to the
+# PyTorch reference's on HF tokenizers' pairs (tests/golden/relabel/
+# scores-xenc.jsonl, made by tests/reference/make-xenc-goldens.sh); QL still
+# from the LM, and the fusion follows from both goldens
+xe="$T/xenc"
+make_model "$xe" --seed 31 --no-st --classifier 1
+sed -i 's/"model_max_length": *[0-9]*/"model_max_length": 24/' "$xe/tokenizer_config.json"
+relabel --cross-encoder "$xe" --scores "$T/hits.gk" 2>/dev/null | gk-cat >"$T/xboth.jsonl"
+gk-relabel --cross-encoder "$xe" --scorer rc --passages "$g/passages.jsonl" -n 4 --scores "$T/hits.gk" 2>/dev/null \
+	| gk-cat >"$T/xrc.jsonl"
+python3 - "$g/scores-qwen2.jsonl" "$g/scores-xenc.jsonl" "$T/xboth.jsonl" "$T/xrc.jsonl" <<'PY' || fail "--cross-encoder scores or choices differ from the reference"
+import json, sys
+ql = [json.loads(l) for l in open(sys.argv[1])]
+xe = [json.loads(l) for l in open(sys.argv[2])]
+both = [json.loads(l) for l in open(sys.argv[3])]
+rconly = [json.loads(l) for l in open(sys.argv[4])]
+assert len(ql) == len(xe) == len(both) == len(rconly) == 3
+def ranks(v):
+    return [1 + sum(1 for j in range(len(v)) if v[j] > v[i] or (v[j] == v[i] and j < i)) for i in range(len(v))]
+worst = 0.0
+for q, x, o, r in zip(ql, xe, both, rconly):
+    assert [c["id"] for c in o["scores"]] == x["ids"] == [c["id"] for c in r["scores"]], o["id"]
+    for i, (c, d) in enumerate(zip(o["scores"], r["scores"])):
+        worst = max(worst, abs(c["rc"] - x["rc"][i]), abs(d["rc"] - x["rc"][i]), abs(c["ql"] - q["ql"][i]))
+        assert d["ql"] is None
+    rq, rr = ranks(q["ql"]), ranks(x["rc"])
+    rank = ranks([1 / a + 1 / b for a, b in zip(rq, rr)])
+    assert [c["rank"] for c in o["scores"]] == rank, (o["id"], rank)
+    assert o["positive"]["id"] == o["scores"][rank.index(1)]["id"], o["id"]
+    assert o["negative"]["id"] == o["scores"][rank.index(len(rank))]["id"], o["id"]
+    assert [c["rank"] for c in r["scores"]] == rr, (r["id"], rr)
+    assert r["positive"]["id"] == x["ids"][rr.index(1)], r["id"]
+print("cross-encoder max |diff| %.3g" % worst)
+assert worst <= 1e-4, worst
+PY
+# not a cross-encoder, or one without its heads
+make_model "$T/plain" --seed 3 --no-st
+expect_error 65 "config.json: architecture 'BertModel' is not a cross-encoder gk can run \(only BertForSequenceClassification\)" \
+	gk-relabel --cross-encoder "$T/plain" --scorer rc --passages "$g/passages.jsonl" "$T/hits.gk"
+make_model "$T/nohead" --seed 3 --no-st --pooler
+sed -i 's/"BertModel"/"BertForSequenceClassification"/' "$T/nohead/config.json"
+expect_error 65 "nohead: no tensor 'classifier.weight': not a BertForSequenceClassification checkpoint" \
+	gk-relabel --cross-encoder "$T/nohead" --scorer rc --passages "$g/passages.jsonl" "$T/hits.gk"
+cp -r "$xe" "$T/xe2"
+sed -i 's/"LABEL_0"/"LABEL_0", "1": "LABEL_1"/' "$T/xe2/config.json"
+expect_error 65 "tensor 'classifier.weight'.*shape" \
+	gk-relabel --cross-encoder "$T/xe2" --scorer rc --passages "$g/passages.jsonl" "$T/hits.gk"
+expect_error 64 "give the language model with --lm \(or --cross-encoder with --scorer rc\)" \
+	gk-relabel --cross-encoder "$xe" --passages "$g/passages.jsonl" "$T/hits.gk"
+expect_error 64 "--scorer ql uses none" relabel --cross-encoder "$xe" --scorer ql "$T/hits.gk"
+
 # bad input
 printf '{"gk":1,"type":"hits"}\n{"id":"q","hits":[{"id":"p1","score":1.0}]}\n' | gk-cat -e >"$T/notext.gk"
 expect_error 65 "^gk-relabel: .*record 1 .*no query text" relabel -n 1 "$T/notext.gk"
