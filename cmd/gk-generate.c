@@ -320,37 +320,10 @@ static int run_batch(gen *g, slot *slots, size_t n, gk_error *err)
 	return rc;
 }
 
-/* splitmix64 of a value: independent streams per passage. */
+/* A value scrambled by splitmix64: independent streams per passage. */
 static uint64_t mix(uint64_t x)
 {
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
-static char *read_file(const char *path, gk_error *err)
-{
-	FILE *fp = fopen(path, "rb");
-	gk_buf b = GK_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-
-	if (!fp) {
-		gk_error_set(err, GK_ENOINPUT, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (gk_buf_append(&b, chunk, n) < 0) {
-			fclose(fp);
-			gk_buf_free(&b);
-			gk_error_nomem(err);
-			return NULL;
-		}
-	fclose(fp);
-	while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
-		b.data[--b.len] = '\0';
-	return b.data ? b.data : strdup("");
+	return gk_random_next(&x);
 }
 
 static void free_slots(slot *slots, size_t n)
@@ -475,7 +448,7 @@ int main(int argc, char **argv)
 		st.stops[st.n_stops++] = "\n\n";
 	st.run.n_threads = (int)threads;
 
-	st.template = template_path ? read_file(template_path, &err) : strdup(default_template);
+	st.template = template_path ? gk_read_text_file(template_path, &err) : strdup(default_template);
 	rc = st.template ? 0 : (err.code ? err.code : gk_error_nomem(&err));
 	if (rc == 0)
 		rc = gk_tokenizer_load(&tok, lm_dir, &err);

@@ -485,31 +485,6 @@ static int relabel(job *j, gk_filter *f, gk_record *rec)
 	return rcode < 0 ? gk_error_nomem(&f->err) : 0;
 }
 
-static char *read_file(const char *path, gk_error *err)
-{
-	FILE *fp = fopen(path, "rb");
-	gk_buf b = GK_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-
-	if (!fp) {
-		gk_error_set(err, GK_ENOINPUT, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		if (gk_buf_append(&b, chunk, n) < 0) {
-			fclose(fp);
-			gk_buf_free(&b);
-			gk_error_nomem(err);
-			return NULL;
-		}
-	fclose(fp);
-	/* a template file's final newline is not part of the prompt */
-	while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
-		b.data[--b.len] = '\0';
-	return b.data ? b.data : strdup("");
-}
-
 /* The token id of an answer word as it follows "Answer:": the last token
  * of " word", which is the word with its space in every tokenizer family. */
 static int answer_id(const gk_tokenizer *tok, const char *word, size_t len, int32_t *id, gk_error *err)
@@ -640,8 +615,8 @@ int main(int argc, char **argv)
 	st.run.n_threads = (int)threads;
 
 	rc = gk_filter_open(&f, argv + optind, (size_t)(argc - optind), "hits");
-	st.ql = rc == 0 ? (ql_path ? read_file(ql_path, &f.err) : strdup(default_ql)) : NULL;
-	st.rc = rc == 0 && st.ql ? (rc_path ? read_file(rc_path, &f.err) : strdup(default_rc)) : NULL;
+	st.ql = rc == 0 ? (ql_path ? gk_read_text_file(ql_path, &f.err) : strdup(default_ql)) : NULL;
+	st.rc = rc == 0 && st.ql ? (rc_path ? gk_read_text_file(rc_path, &f.err) : strdup(default_rc)) : NULL;
 	if (rc == 0 && (!st.ql || !st.rc))
 		rc = f.err.code ? f.err.code : gk_error_nomem(&f.err);
 	if (rc == 0 && lm_dir)

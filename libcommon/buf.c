@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
 #include "error.h"
 
 int gk_buf_reserve(gk_buf *b, size_t n)
@@ -78,4 +80,36 @@ void gk_buf_free(gk_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+char *gk_read_text_file(const char *path, gk_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	gk_buf b = GK_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	if (!fp) {
+		gk_error_set(err, errno == ENOENT ? GK_ENOINPUT : GK_EIO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (gk_buf_append(&b, chunk, n) < 0) {
+			fclose(fp);
+			gk_buf_free(&b);
+			gk_error_nomem(err);
+			return NULL;
+		}
+	if (ferror(fp)) {
+		gk_error_set(err, GK_EIO, "%s: read error", path);
+		fclose(fp);
+		gk_buf_free(&b);
+		return NULL;
+	}
+	fclose(fp);
+	while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+		b.data[--b.len] = '\0';
+	if (!b.data && !(b.data = calloc(1, 1)))
+		gk_error_nomem(err);
+	return b.data;
 }

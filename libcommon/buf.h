@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "error.h"
+
 typedef struct gk_buf {
 	char *data;   /* len bytes, then a NUL; NULL until the first append */
 	size_t len, cap;
@@ -22,6 +24,11 @@ int gk_buf_append(gk_buf *b, const void *p, size_t n);
 int gk_buf_putc(gk_buf *b, char c);
 int gk_buf_puts(gk_buf *b, const char *s);
 int gk_buf_printf(gk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A whole text file as a new NUL-terminated string (caller frees), its
+ * final line endings dropped (a template file's last newline is not part
+ * of the prompt); NULL with GK_ENOINPUT / GK_EIO / GK_ENOMEM in err. */
+char *gk_read_text_file(const char *path, gk_error *err);
+
 void gk_buf_clear(gk_buf *b);  /* length 0, memory kept */
 void gk_buf_free(gk_buf *b);
 

@@ -4,6 +4,7 @@
  * are counted directly rather than sorted.
  */
 #include "fret.h"
+#include "sampling.h"
 
 #include <math.h>
 #include <string.h>
@@ -62,15 +63,6 @@ long gk_fret_at_rank(const gk_fret_candidate *c, size_t n, int r)
 	return -1;
 }
 
-static uint64_t splitmix64(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 long gk_fret_negative(const gk_fret_candidate *c, size_t n, enum gk_fret_negative how, int k, uint64_t *rng)
 {
 	if (n < 2)
@@ -79,7 +71,7 @@ long gk_fret_negative(const gk_fret_candidate *c, size_t n, enum gk_fret_negativ
 	case GK_FRET_NEG_LOWEST:
 		return gk_fret_at_rank(c, n, (int)n);
 	case GK_FRET_NEG_RANDOM:
-		return gk_fret_at_rank(c, n, 2 + (int)(splitmix64(rng) % (n - 1)));
+		return gk_fret_at_rank(c, n, 2 + (int)(gk_random_next(rng) % (n - 1)));
 	case GK_FRET_NEG_RANK:
 		return k >= 2 && (size_t)k <= n ? gk_fret_at_rank(c, n, k) : -1;
 	}

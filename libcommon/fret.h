@@ -33,8 +33,8 @@ long gk_fret_at_rank(const gk_fret_candidate *c, size_t n, int r);
 enum gk_fret_negative { GK_FRET_NEG_LOWEST, GK_FRET_NEG_RANDOM, GK_FRET_NEG_RANK };
 
 /* The hard negative's index: the lowest ranked (rank n), one drawn
- * uniformly from ranks 2..n with the generator state *rng (splitmix64,
- * seeded by the caller), or the one at rank k.  -1 when there is none
+ * uniformly from ranks 2..n with the generator state *rng
+ * (gk_random_next, seeded by the caller), or the one at rank k.  -1 when there is none
  * (n < 2, or k out of 2..n). */
 long gk_fret_negative(const gk_fret_candidate *c, size_t n, enum gk_fret_negative how, int k,
 		      uint64_t *rng);

@@ -9,14 +9,18 @@
 
 #include "lm.h"
 
-double gk_random_unit(uint64_t *rng)
+uint64_t gk_random_next(uint64_t *rng)
 {
 	uint64_t z = (*rng += 0x9e3779b97f4a7c15ull);
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	z ^= z >> 31;
-	return (double)(z >> 11) * 0x1.0p-53;
+	return z ^ (z >> 31);
+}
+
+double gk_random_unit(uint64_t *rng)
+{
+	return (double)(gk_random_next(rng) >> 11) * 0x1.0p-53;
 }
 
 /* qsort has no context argument in C11: the logits being sorted.  This

@@ -20,7 +20,11 @@ typedef struct gk_sampler {
  * sampling.  scratch holds 2 * vocab floats' worth (vocab ints and floats). */
 int32_t gk_sample(const gk_sampler *s, const float *logits, size_t vocab, uint64_t *rng, void *scratch);
 
-/* A uniform double in [0, 1) from splitmix64. */
+/* The next value of the splitmix64 generator whose state is *rng: small,
+ * fast, and the same on every platform, so seeded runs repeat exactly. */
+uint64_t gk_random_next(uint64_t *rng);
+
+/* A uniform double in [0, 1) from gk_random_next. */
 double gk_random_unit(uint64_t *rng);
 
 #endif
