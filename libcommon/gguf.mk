@@ -1,0 +1,6 @@
+# libcommon, GGUF part: the GGUF reader, tokenizers and models from GGUF
+# metadata, quantised weights.
+libcommon_libcommon_a_SOURCES += \
+	libcommon/gguf.c libcommon/gguf.h
+libcommon_libcommon_a_SOURCES += \
+	libcommon/gguf_tok.c libcommon/gguf_tok.h
