@@ -6,11 +6,15 @@
 
 #include <stdlib.h>
 
+#include "gguf.h"
+#include "gguf_model.h"
+
 struct gk_model {
 	gk_safetensors *st;  /* kept open: the f32 weights are used in place */
 	gk_bert *bert;
 	gk_st_modules mods;
 	gk_bert_run run;
+	gk_gguf_weights *gguf; /* set when loaded from a .gguf file (owns st's data) */
 };
 
 int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk_error *err)
@@ -24,6 +28,18 @@ int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk
 		return gk_error_nomem(err);
 	m->run.n_threads = opts && opts->n_threads > 0 ? opts->n_threads : 1;
 	m->run.reference = opts ? opts->reference_kernels : 0;
+	if (gk_gguf_is_path(dir)) {
+		rc = gk_gguf_weights_open(&m->gguf, dir, err);
+		if (rc == 0 && (rc = gk_gguf_bert_config(m->gguf, &cfg, err)) == 0 &&
+		    (rc = gk_bert_load_mapped(&m->bert, &cfg, gk_gguf_weights_st(m->gguf), err)) == 0)
+			rc = gk_gguf_st_modules(m->gguf, cfg.hidden_size, &m->mods, err);
+		if (rc < 0) {
+			gk_model_free(m);
+			return rc;
+		}
+		*out = m;
+		return 0;
+	}
 	if ((rc = gk_bert_config_load(&cfg, dir, err)) < 0 ||
 	    (rc = gk_safetensors_open_dir(&m->st, dir, err)) < 0 ||
 	    (rc = gk_bert_load_mapped(&m->bert, &cfg, m->st, err)) < 0 ||
@@ -41,6 +57,7 @@ void gk_model_free(gk_model *m)
 		return;
 	gk_bert_free(m->bert);
 	gk_safetensors_free(m->st); /* after the weights that point into it */
+	gk_gguf_weights_free(m->gguf);
 	gk_st_modules_clear(&m->mods);
 	free(m);
 }
