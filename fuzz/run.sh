@@ -12,7 +12,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-${FUZZ_SECONDS:-60}}
 [ $# -gt 0 ] && shift
-harnesses=${*:-stream input tokenizer safetensors}
+harnesses=${*:-stream input tokenizer safetensors gguf}
 cc=${FUZZ_CC:-clang}
 out="$top/fuzz/build"
 mkdir -p "$out/obj"
@@ -39,6 +39,9 @@ seeds() {  # NAME DIR: a seed corpus for harness NAME in DIR
 	safetensors) for f in $(find "$top/tests/tmp-models" -name '*.safetensors' 2>/dev/null | head -3); do
 			cp "$f" "$2/"; done
 		printf '\020\000\000\000\000\000\000\000{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}\000\000\200\077' >"$2/one.safetensors" ;;
+	gguf) cp "$top"/tests/data/models/stories260K/stories260K-f32.gguf "$2/"
+		for f in "$top"/tests/data/tokenizers/*/ggml-vocab-*.gguf.xz; do
+			xz -dc "$f" | head -c 60000 >"$2/$(basename "$f" .xz)"; done ;;
 	esac
 }
 

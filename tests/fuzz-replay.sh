@@ -22,4 +22,10 @@ printf '\020\000\000\000\000\000\000\000{"a":{"dtype":"F32","shape":[1],"data_of
 printf '\020\000\000\000\000\000\000\000{"a":{"dtype":"F32","shape":[9],"data_offsets":[0,4]}}' >"$T/bad.st"
 # shellcheck disable=SC2046
 run safetensors $(files "$reg/safetensors") "$T/one.st" "$T/bad.st"
+# gguf: the real model, and copies cut short inside the metadata and the data
+gguf="$data/models/stories260K/stories260K-f32.gguf"
+head -c 2000 "$gguf" >"$T/cut-meta.gguf"
+head -c 600000 "$gguf" >"$T/cut-data.gguf"
+# shellcheck disable=SC2046
+run gguf $(files "$reg/gguf") "$gguf" "$T/cut-meta.gguf" "$T/cut-data.gguf"
 echo "fuzz replay: ok"
