@@ -443,22 +443,39 @@ int gk_gguf_lm_config(const gk_gguf_weights *w, gk_lm_config *cfg, gk_error *err
 	return rc;
 }
 
-int gk_gguf_st_modules(const gk_gguf_weights *w, int hidden, gk_st_modules *m, gk_error *err)
+int gk_gguf_st_modules(const gk_gguf *g, int hidden, gk_st_modules *m, gk_error *err)
 {
-	char k[128];
+	char k[160];
+	const char *arch;
+	size_t len;
 	int64_t type = 1;
 	gk_st_modules_defaults(m, hidden);
-	snprintf(k, sizeof k, "%s.pooling_type", w->arch);
-	int rc = gk_gguf_get_i64(w->g, k, &type, err);
+	int rc = gk_gguf_get_str(g, "general.architecture", &arch, &len, err);
 	if (rc < 0)
 		return rc;
-	/* llama_pooling_type: 0 none, 1 mean, 2 cls, 3 last, 4 rank. */
-	unsigned mode = type == 2 ? GK_POOL_CLS : type == 3 ? GK_POOL_LASTTOKEN : GK_POOL_MEAN;
-	if ((type < 0 || type > 3) && rc == 0)
-		return gk_error_set(err, GK_EDATA, "%s: %s %lld is not supported (1 mean, 2 cls, 3 last)",
-			gk_gguf_name(w->g), k, (long long)type);
-	if ((rc = gk_st_modules_set_pooling(m, mode, err)) < 0)
+	if (rc > 0 || len > 64)
+		return gk_error_set(err, GK_EDATA, "%s: no usable general.architecture", gk_gguf_name(g));
+	snprintf(k, sizeof k, "%.*s.pooling_type", (int)len, arch);
+	if ((rc = gk_gguf_get_i64(g, k, &type, err)) < 0)
 		return rc;
-	m->include_prompt = 1;
-	return 0;
+	/* llama_pooling_type: 0 none, 1 mean, 2 cls, 3 last, 4 rank. */
+	if (type < 0 || type > 3)
+		return gk_error_set(err, GK_EDATA, "%s: %s %lld is not supported (1 mean, 2 cls, 3 last)",
+			gk_gguf_name(g), k, (long long)type);
+	unsigned mode = type == 2 ? GK_POOL_CLS : type == 3 ? GK_POOL_LASTTOKEN : GK_POOL_MEAN;
+	return gk_st_modules_set_pooling(m, mode, err);
+}
+
+int gk_gguf_st_modules_load(gk_st_modules *m, const char *path, int hidden, gk_error *err)
+{
+	gk_gguf *g;
+	memset(m, 0, sizeof *m);
+	int rc = gk_gguf_open(&g, path, err);
+	if (rc == 0) {
+		rc = gk_gguf_st_modules(g, hidden, m, err);
+		gk_gguf_free(g);
+	}
+	if (rc < 0)
+		gk_st_modules_clear(m);
+	return rc;
 }

@@ -62,11 +62,13 @@ const void *gk_gguf_weights_q8(const gk_gguf_weights *w, const char *hf_name, si
 int gk_gguf_bert_config(const gk_gguf_weights *w, gk_bert_config *cfg, gk_error *err);
 int gk_gguf_lm_config(const gk_gguf_weights *w, gk_lm_config *cfg, gk_error *err);
 
-/* Pooling (and dense layers, normalisation) from "<arch>.pooling_type"
- * (1 mean, 2 CLS, 3 last; absent: mean) and, for gemma-embedding, the
- * 2_Dense/3_Dense weights.  GGUF does not record sentence-transformers'
- * Normalize module: m->normalize is 0 and callers normalise as they do for
- * a model directory without modules.json. */
-int gk_gguf_st_modules(const gk_gguf_weights *w, int hidden, gk_st_modules *m, gk_error *err);
+/* Pooling from "<arch>.pooling_type" (1 mean, 2 CLS, 3 last; absent:
+ * mean).  GGUF records no sentence-transformers Dense or Normalize modules
+ * (llama.cpp normalises in its programs): m has none, as for a model
+ * directory without modules.json.  EmbeddingGemma's dense layers stay in
+ * the weight view as "2_Dense.linear.weight" and "3_Dense.linear.weight". */
+int gk_gguf_st_modules(const gk_gguf *g, int hidden, gk_st_modules *m, gk_error *err);
+/* The same from a file path (what gk_st_modules_load calls for a .gguf). */
+int gk_gguf_st_modules_load(gk_st_modules *m, const char *path, int hidden, gk_error *err);
 
 #endif

@@ -3,3 +3,8 @@
 TESTS += tests/gguf-stories.sh
 EXTRA_DIST += tests/gguf-stories.sh
 EXTRA_DIST += tests/data/models/stories260K/stories260K-f32.gguf
+# hf2gguf: a model directory to GGUF as convert_hf_to_gguf does (test tool)
+check_PROGRAMS += tests/hf2gguf
+tests_hf2gguf_SOURCES = tests/hf2gguf.c tests/gguf-writer.h
+TESTS += tests/gguf-bert.sh
+EXTRA_DIST += tests/gguf-bert.sh
