@@ -8,3 +8,7 @@ check_PROGRAMS += tests/hf2gguf
 tests_hf2gguf_SOURCES = tests/hf2gguf.c tests/gguf-writer.h
 TESTS += tests/gguf-bert.sh
 EXTRA_DIST += tests/gguf-bert.sh
+check_PROGRAMS += tests/unit/test-gguf-lm
+tests_unit_test_gguf_lm_SOURCES = tests/unit/test-gguf-lm.c tests/unit/check.h
+TESTS += tests/gguf-lm.sh
+EXTRA_DIST += tests/gguf-lm.sh

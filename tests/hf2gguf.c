@@ -223,8 +223,10 @@ int main(int argc, char **argv)
 			KV_U32("attention.key_length", jint(c, "head_dim", 0));
 			KV_U32("attention.value_length", jint(c, "head_dim", 0));
 		}
-		if (gemma)
+		if (gemma) {
 			KV_U32("attention.sliding_window", jint(c, "sliding_window", 4096));
+			KV_U32("attention.sliding_window_pattern", jint(c, "sliding_window_pattern", 6));
+		}
 	}
 
 	gk_safetensors *st;
