@@ -12,3 +12,6 @@ check_PROGRAMS += tests/unit/test-gguf-lm
 tests_unit_test_gguf_lm_SOURCES = tests/unit/test-gguf-lm.c tests/unit/check.h
 TESTS += tests/gguf-lm.sh
 EXTRA_DIST += tests/gguf-lm.sh
+check_PROGRAMS += tests/unit/test-gguf
+TESTS += tests/unit/test-gguf
+tests_unit_test_gguf_SOURCES = tests/unit/test-gguf.c tests/unit/check.h tests/gguf-writer.h
