@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bert.h"
 #include "pooling.h"
 #include "quant.h"
 
@@ -478,4 +479,90 @@ int gk_gguf_st_modules_load(gk_st_modules *m, const char *path, int hidden, gk_e
 	if (rc < 0)
 		gk_st_modules_clear(m);
 	return rc;
+}
+
+/* Free the f32 buffer made for tensor hf (the view must not read it again). */
+static void release(gk_gguf_weights *w, const char *hf)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->converted[i] && strcmp(w->infos[i].name, hf) == 0) {
+			free((void *)w->infos[i].data);
+			w->infos[i].data = NULL;
+			w->converted[i] = false;
+		}
+}
+
+int gk_gguf_bert_keep_q8(gk_gguf_weights *w, gk_bert *b, gk_error *err)
+{
+	size_t L = (size_t)b->cfg.num_hidden_layers;
+	gk_q8_mat *q = calloc(4 * L, sizeof *q);
+	if (!q)
+		return gk_error_nomem(err);
+	static const char *const qkv[3] = {"query", "key", "value"};
+	static const char *const other[3] = {"attention.output.dense", "intermediate.dense",
+		"output.dense"};
+	char name[160];
+	int rc = 0;
+	size_t n_q8 = 0;
+	for (size_t li = 0; li < L && rc == 0; li++) {
+		/* q, k and v: one matrix when all three are Q8_0 */
+		const void *blk[3];
+		size_t rows[3], cols[3], total = 0;
+		int k;
+		for (k = 0; k < 3; k++) {
+			snprintf(name, sizeof name, "encoder.layer.%zu.attention.self.%s.weight", li, qkv[k]);
+			if (!(blk[k] = gk_gguf_weights_q8(w, name, &rows[k], &cols[k])) || cols[k] != cols[0])
+				break;
+			total += rows[k];
+		}
+		if (k == 3) {
+			size_t bytes = cols[0] / GK_QK * GK_Q8_0_BYTES;
+			unsigned char *buf = malloc(total * bytes);
+			if (!buf) {
+				rc = gk_error_nomem(err);
+				break;
+			}
+			for (size_t r = 0, i = 0; i < 3; r += rows[i], i++)
+				memcpy(buf + r * bytes, blk[i], rows[i] * bytes);
+			rc = gk_q8_mat_from_blocks(&q[4 * li], buf, total, cols[0], err);
+			free(buf);
+			n_q8++;
+		}
+		for (k = 0; k < 3 && rc == 0; k++) {
+			size_t r, c;
+			snprintf(name, sizeof name, "encoder.layer.%zu.%s.weight", li, other[k]);
+			const void *p = gk_gguf_weights_q8(w, name, &r, &c);
+			if (p) {
+				rc = gk_q8_mat_from_blocks(&q[4 * li + 1 + (size_t)k], p, r, c, err);
+				n_q8++;
+			}
+		}
+	}
+	if (rc == 0 && n_q8 == 0) {
+		free(q);
+		return 0;
+	}
+	if (rc == 0)
+		rc = gk_bert_set_q8(b, q, err);
+	if (rc < 0) {
+		for (size_t i = 0; i < 4 * L; i++)
+			gk_q8_mat_clear(&q[i]);
+		free(q);
+		return rc;
+	}
+	for (size_t li = 0; li < L; li++) {
+		for (int k = 0; k < 3; k++) {
+			if (!b->layers[li].q_wqkv)
+				break;
+			snprintf(name, sizeof name, "encoder.layer.%zu.attention.self.%s.weight", li, qkv[k]);
+			release(w, name);
+		}
+		const gk_q8_mat *m[3] = {b->layers[li].q_wo, b->layers[li].q_w1, b->layers[li].q_w2};
+		for (int k = 0; k < 3; k++)
+			if (m[k]) {
+				snprintf(name, sizeof name, "encoder.layer.%zu.%s.weight", li, other[k]);
+				release(w, name);
+			}
+	}
+	return 0;
 }

@@ -62,6 +62,14 @@ const void *gk_gguf_weights_q8(const gk_gguf_weights *w, const char *hf_name, si
 int gk_gguf_bert_config(const gk_gguf_weights *w, gk_bert_config *cfg, gk_error *err);
 int gk_gguf_lm_config(const gk_gguf_weights *w, gk_lm_config *cfg, gk_error *err);
 
+struct gk_bert;
+/* Switch a BERT loaded from w's view (gk_bert_load_mapped) to its Q8_0
+ * weights kept quantised (gk_bert_set_q8): the linear weights whose GGUF
+ * tensors are Q8_0 are repacked from the file's blocks, and the f32
+ * copies made at open are freed (so those view tensors must not be read
+ * again).  A model without Q8_0 weights is left as it is. */
+int gk_gguf_bert_keep_q8(gk_gguf_weights *w, struct gk_bert *b, gk_error *err);
+
 /* Pooling from "<arch>.pooling_type" (1 mean, 2 CLS, 3 last; absent:
  * mean).  GGUF records no sentence-transformers Dense or Normalize modules
  * (llama.cpp normalises in its programs): m has none, as for a model

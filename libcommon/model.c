@@ -31,7 +31,8 @@ int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk
 	if (gk_gguf_is_path(dir)) {
 		rc = gk_gguf_weights_open(&m->gguf, dir, err);
 		if (rc == 0 && (rc = gk_gguf_bert_config(m->gguf, &cfg, err)) == 0 &&
-		    (rc = gk_bert_load_mapped(&m->bert, &cfg, gk_gguf_weights_st(m->gguf), err)) == 0)
+		    (rc = gk_bert_load_mapped(&m->bert, &cfg, gk_gguf_weights_st(m->gguf), err)) == 0 &&
+		    (rc = gk_gguf_bert_keep_q8(m->gguf, m->bert, err)) == 0)
 			rc = gk_gguf_st_modules(gk_gguf_weights_file(m->gguf), cfg.hidden_size, &m->mods, err);
 		if (rc < 0) {
 			gk_model_free(m);
