@@ -34,14 +34,22 @@ void gk_f32_to_q8_0(const float *x, size_t n, void *dst);
 void gk_f32_to_q4_0(const float *x, size_t n, void *dst);
 
 /*
- * A weight matrix (rows, cols) kept as Q8_0 in memory: int8 values and one
- * f32 scale per block of 32, repacked from the file's 34-byte blocks so
- * the kernel loads aligned 32-byte vectors.  cols % 32 == 0.
+ * A weight matrix (rows, cols) kept as Q8_0 in memory: the int8 values
+ * and one f32 scale per block of 32, as in the file, repacked for the
+ * VNNI kernel.  Blocks are taken in groups of 16 (the row padded with
+ * zero blocks to whole groups); a group is 8 chunks of 64 bytes, and chunk
+ * c holds bytes 4c .. 4c+3 of each of the group's 16 blocks.  So one
+ * 512-bit dpbusd per chunk accumulates, in lane L, block L's dot product:
+ * the 16 block sums of a group come out in one register with no
+ * horizontal reduction, ready to be scaled by 16 block scales at once.
  */
 typedef struct gk_q8_mat {
-	int8_t *q;      /* (rows, cols) row-major */
-	float *d;       /* (rows, cols / 32) block scales */
+	int8_t *q;      /* (rows, kp) in the group layout above */
+	float *d;       /* (rows, nbp) block scales, 0 for padding */
+	int32_t *wsum;  /* (rows, nbp) 128 * the sum of each block's values */
 	size_t rows, cols;
+	size_t nbp;     /* blocks per row, rounded up to a multiple of 16 */
+	size_t kp;      /* nbp * 32 */
 } gk_q8_mat;
 
 /* Repack n_rows rows of file Q8_0 blocks (or quantise f32 when src_f32 is
@@ -67,7 +75,7 @@ size_t gk_q8_xq_size(size_t T, size_t cols);
 void gk_q8_quantize_x(const float *x, size_t T, size_t cols, void *xq);
 void gk_q8_gemm(const gk_q8_mat *w, const void *xq, size_t T, const float *bias, float *y,
 	size_t r0, size_t r1, int reference);
-/* Which fast kernel gk_q8_gemm uses: "avx512-vnni", "avx2" or "c". */
+/* Which kernel gk_q8_gemm uses: "avx512-vnni" or "c" (the reference). */
 const char *gk_q8_kernel_name(void);
 
 #endif

@@ -2,7 +2,7 @@
  * gen-model.c - write a random-weight BERT sentence encoder in the real
  * HuggingFace / sentence-transformers directory layout, for tests.
  *
- *   gen-model [--shape tiny|minilm] [--dtype f32|f16|bf16] [--seed N]
+ *   gen-model [--shape tiny|minilm|bge-base] [--dtype f32|f16|bf16] [--seed N]
  *             [--pooling MODE[,MODE...]] [--dense OUT:ACT] [--normalize]
  *             [--no-st] [--shards N] [--prefix] [--pooler]
  *             [--hidden-act NAME] [--vocab-from DIR] OUTDIR
@@ -241,8 +241,10 @@ int main(int argc, char **argv)
 		H = 32, L = 2, NH = 4, FF = 64, P = 128;
 	else if (strcmp(shape, "minilm") == 0)
 		H = 384, L = 6, NH = 12, FF = 1536, P = 512;
+	else if (strcmp(shape, "bge-base") == 0) /* BAAI/bge-base-en-v1.5, BERT-base */
+		H = 768, L = 12, NH = 12, FF = 3072, P = 512;
 	else
-		die("unknown shape '%s' (tiny, minilm)", shape);
+		die("unknown shape '%s' (tiny, minilm, bge-base)", shape);
 	gk_dtype dt = strcmp(dtype, "f32") == 0 ? GK_DTYPE_F32 : strcmp(dtype, "f16") == 0 ? GK_DTYPE_F16 :
 		strcmp(dtype, "bf16") == 0 ? GK_DTYPE_BF16 : GK_DTYPE_INVALID;
 	if (dt == GK_DTYPE_INVALID)

@@ -41,6 +41,8 @@ for q in q8_0 q4_0; do
 	encode "$T/m-$q.gguf" "$T/tok-dir.gk" "$T/gguf-$q"
 	[ "$(wc -c <"$T/m-$q.gguf")" -lt "$(wc -c <"$T/m-f32.gguf")" ] || fail "$q file is not smaller"
 done
+# the Q8_0 weights stay int8 in memory; fast kernel == reference loops
+"$top_builddir/tests/unit/test-gguf-bert" "$T/m-f32" "$T/m-q8_0.gguf" || fail "Q8_0 kept quantised"
 python3 - "$T/dir-f32.pooled" "$T/gguf-q8_0.pooled" "$T/gguf-q4_0.pooled" <<'EOP' || fail "quantised cosines"
 import json, math, sys
 def vecs(p):

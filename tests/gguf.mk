@@ -15,3 +15,5 @@ EXTRA_DIST += tests/gguf-lm.sh
 check_PROGRAMS += tests/unit/test-gguf
 TESTS += tests/unit/test-gguf
 tests_unit_test_gguf_SOURCES = tests/unit/test-gguf.c tests/unit/check.h tests/gguf-writer.h
+check_PROGRAMS += tests/unit/test-gguf-bert
+tests_unit_test_gguf_bert_SOURCES = tests/unit/test-gguf-bert.c tests/unit/check.h
