@@ -240,7 +240,14 @@ struct q8_job {
 	float *y;
 	size_t n;
 	int ref;
+	const float *x; /* (n, w->cols) for the quantisation pass */
 };
+
+static void q8_quantize_rows(void *ctx, size_t begin, size_t end)
+{
+	const struct q8_job *j = ctx;
+	gk_q8_quantize_x_rows(j->x, j->n, j->w->cols, (void *)j->xq, begin, end);
+}
 
 static void q8_rows(void *ctx, size_t begin, size_t end)
 {
@@ -256,8 +263,8 @@ static int linear_q8(const float *x, const gk_q8_mat *w, const float *b, float *
 	void *xq = malloc(gk_q8_xq_size(n, w->cols));
 	if (!xq)
 		return gk_error_nomem(err);
-	gk_q8_quantize_x(x, n, w->cols, xq);
-	struct q8_job j = {w, xq, b, y, n, ref};
+	struct q8_job j = {w, xq, b, y, n, ref, x};
+	gk_parallel_for(ref ? 1 : threads, n, q8_quantize_rows, &j);
 	gk_parallel_for(ref ? 1 : threads, w->rows, q8_rows, &j);
 	free(xq);
 	return 0;

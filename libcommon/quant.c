@@ -194,11 +194,16 @@ static float *xq_scales(void *xq, size_t T, size_t kp)
 
 void gk_q8_quantize_x(const float *x, size_t T, size_t cols, void *xq)
 {
+	gk_q8_quantize_x_rows(x, T, cols, xq, 0, T);
+}
+
+void gk_q8_quantize_x_rows(const float *x, size_t T, size_t cols, void *xq, size_t t0, size_t t1)
+{
 	size_t kp = kp_of(cols), nbp = kp / GK_QK, nb = cols / GK_QK;
 	int8_t *q = xq_values(xq);
 	float *d = xq_scales(xq, T, kp);
-	memset(q, 0, T * kp);
-	for (size_t t = 0; t < T; t++)
+	memset(q + t0 * kp, 0, (t1 - t0) * kp);
+	for (size_t t = t0; t < t1; t++)
 		for (size_t k = 0; k < nbp; k++) {
 			if (k >= nb) {
 				d[t * nbp + k] = 0;

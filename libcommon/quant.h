@@ -73,6 +73,8 @@ size_t gk_q8_mat_bytes(const gk_q8_mat *m);
  */
 size_t gk_q8_xq_size(size_t T, size_t cols);
 void gk_q8_quantize_x(const float *x, size_t T, size_t cols, void *xq);
+/* The same for rows t0 .. t1 only, so threads can share the work. */
+void gk_q8_quantize_x_rows(const float *x, size_t T, size_t cols, void *xq, size_t t0, size_t t1);
 void gk_q8_gemm(const gk_q8_mat *w, const void *xq, size_t T, const float *bias, float *y,
 	size_t r0, size_t r1, int reference);
 /* Which kernel gk_q8_gemm uses: "avx512-vnni" or "c" (the reference). */
