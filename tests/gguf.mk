@@ -17,3 +17,4 @@ TESTS += tests/unit/test-gguf
 tests_unit_test_gguf_SOURCES = tests/unit/test-gguf.c tests/unit/check.h tests/gguf-writer.h
 check_PROGRAMS += tests/unit/test-gguf-bert
 tests_unit_test_gguf_bert_SOURCES = tests/unit/test-gguf-bert.c tests/unit/check.h
+EXTRA_DIST += bench/gguf-bench.sh
