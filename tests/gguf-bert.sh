@@ -57,4 +57,11 @@ for path, floor in ((sys.argv[2], 0.999), (sys.argv[3], 0.98)):
     print(path.rsplit("-", 1)[1], "min cosine to f32: %.6f" % min(cos))
     assert min(cos) >= floor, (path, cos)
 EOP
+# errors name the file: missing, cut short, not an encoder
+expect_error 66 "missing.gguf" gk-encode -m "$T/missing.gguf" "$T/tok-dir.gk"
+head -c 3000 "$T/m-f32.gguf" >"$T/cut.gguf"
+expect_error 65 "cut.gguf: .*(past|fit|ends)" gk-encode -m "$T/cut.gguf" "$T/tok-dir.gk"
+expect_error 65 "cut.gguf" gk-tokenize -m "$T/cut.gguf" "$T/texts.jsonl"
+expect_error 65 'stories260K-f32.gguf: architecture "llama" is not a BERT encoder' \
+	gk-encode -m "$data/models/stories260K/stories260K-f32.gguf" "$T/tok-dir.gk"
 echo "gguf bert: ok"
