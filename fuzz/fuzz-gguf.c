@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gk_lm_config *lc = malloc(sizeof *lc);
 		gk_st_modules m;
 		if (gk_gguf_bert_config(w, &bc, &err) == 0 &&
-		    gk_gguf_st_modules(w, bc.hidden_size, &m, &err) == 0)
+		    gk_gguf_st_modules(gk_gguf_weights_file(w), bc.hidden_size, &m, &err) == 0)
 			gk_st_modules_clear(&m);
 		if (lc)
 			gk_gguf_lm_config(w, lc, &err);
