@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	fuzz_path(fd, path, sizeof path);
 	if (gk_gguf_open(&g, path, &err) == 0) {
-		volatile int64_t sink = 0;
+		volatile uint64_t sink = 0; /* unsigned: wraps instead of overflowing */
 		for (size_t i = 0; i < gk_gguf_kv_count(g); i++) {
 			const gk_gguf_kv *kv = gk_gguf_kv_at(g, i);
 			int64_t v;
@@ -32,15 +32,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *s;
 			size_t len;
 			if (gk_gguf_get_i64(g, kv->key, &v, &err) == 0)
-				sink += v;
+				sink += (uint64_t)v;
 			if (gk_gguf_get_f64(g, kv->key, &d, &err) == 0)
-				sink += (int64_t)(d == d);
+				sink += d == d;
 			if (gk_gguf_get_str(g, kv->key, &s, &len, &err) == 0 && len)
 				sink += s[len - 1];
 			for (uint64_t k = 0; kv->type == GK_GGUF_ARRAY && k < kv->n && k < 4096; k++) {
 				if (kv->arr_type == GK_GGUF_STRING && (s = gk_gguf_arr_str(kv, k, &len)) && len)
 					sink += s[len - 1];
-				sink += gk_gguf_arr_int(kv, k) + (int64_t)(gk_gguf_arr_f32(kv, k) == 0);
+				sink += (uint64_t)gk_gguf_arr_int(kv, k) + (gk_gguf_arr_f32(kv, k) == 0);
 			}
 		}
 		gk_tokenizer *tok = NULL;
