@@ -4,7 +4,10 @@
  * convert_hf_to_gguf.py does, so tests can check that the same weights give
  * the same results from both formats:
  *
- *   hf2gguf [--type f32|f16|bf16|q8_0|q4_0] MODEL_DIR OUT.gguf
+ *   hf2gguf [--type f32|f16|bf16|q8_0|q4_0] [--embedding] MODEL_DIR OUT.gguf
+ *
+ * --embedding writes a gemma3_text model as architecture "gemma-embedding"
+ * (EmbeddingGemma: bidirectional attention, mean pooling).
  *
  * What it does as convert_hf_to_gguf does: llama.cpp tensor names, ne[0]
  * the last HF dimension, 2-D weights in --type (1-D tensors stay F32),
@@ -178,8 +181,11 @@ int main(int argc, char **argv)
 			die("unknown --type ", t);
 		a = 3;
 	}
+	int embedding = 0;
+	if (argc > a && strcmp(argv[a], "--embedding") == 0)
+		embedding = 1, a++;
 	if (argc - a != 2) {
-		fprintf(stderr, "usage: hf2gguf [--type f32|f16|bf16|q8_0|q4_0] MODEL_DIR OUT.gguf\n");
+		fprintf(stderr, "usage: hf2gguf [--type f32|f16|bf16|q8_0|q4_0] [--embedding] MODEL_DIR OUT.gguf\n");
 		return 2;
 	}
 	const char *dir = argv[a], *outp = argv[a + 1];
@@ -193,7 +199,9 @@ int main(int argc, char **argv)
 	if (!mt)
 		die("no model_type in ", path);
 	int bert = !strcmp(mt, "bert"), gemma = !strcmp(mt, "gemma3_text");
-	const char *arch = bert ? "bert" : gemma ? "gemma3" : mt;
+	const char *arch = bert ? "bert" : gemma ? (embedding ? "gemma-embedding" : "gemma3") : mt;
+	if (embedding && !gemma)
+		die("--embedding needs a gemma3_text model, not ", mt);
 	if (!bert && !gemma && strcmp(mt, "llama") && strcmp(mt, "qwen2") && strcmp(mt, "qwen3"))
 		die("unsupported model_type ", mt);
 	int heads = (int)jint(c, "num_attention_heads", 0);
@@ -224,6 +232,8 @@ int main(int argc, char **argv)
 			KV_U32("attention.key_length", jint(c, "head_dim", 0));
 			KV_U32("attention.value_length", jint(c, "head_dim", 0));
 		}
+		if (embedding)
+			KV_U32("pooling_type", 1);
 		if (gemma) {
 			KV_U32("attention.sliding_window", jint(c, "sliding_window", 4096));
 			KV_U32("attention.sliding_window_pattern", jint(c, "sliding_window_pattern", 6));

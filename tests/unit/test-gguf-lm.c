@@ -3,10 +3,12 @@
  * directory: the logits after each of a few sequences and every token's
  * log-probability.
  *
- *   test-gguf-lm MODEL_DIR MODEL.gguf exact|COSINE
+ *   test-gguf-lm MODEL_DIR MODEL.gguf exact|bidirectional|COSINE
  *
  * exact: bit-identical (f32 GGUF of an f32 checkpoint, and f16/bf16 of the
- * same dtype).  COSINE (a number): every logit vector's cosine to the
+ * same dtype).  bidirectional: the GGUF is EmbeddingGemma-style
+ * ("gemma-embedding"): it must load bidirectional, and its final hidden
+ * states must equal the directory model's made bidirectional.  COSINE (a number): every logit vector's cosine to the
  * directory's is at least that (quantised GGUF); the minimum is printed.
  */
 #include <math.h>
@@ -25,7 +27,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: test-gguf-lm MODEL_DIR MODEL.gguf exact|COSINE\n");
 		return 99;
 	}
-	bool exact = strcmp(argv[3], "exact") == 0;
+	bool bidir = strcmp(argv[3], "bidirectional") == 0;
+	bool exact = bidir || strcmp(argv[3], "exact") == 0;
 	double floor = exact ? 1 : atof(argv[3]);
 	gk_lm *a, *b;
 	gk_error err = {0};
@@ -34,6 +37,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	CHECK(a->cfg.vocab_size == b->cfg.vocab_size && a->cfg.num_hidden_layers == b->cfg.num_hidden_layers);
+	CHECK(b->cfg.bidirectional == bidir);
+	if (bidir)
+		gk_lm_set_bidirectional(a, true);
 	size_t V = (size_t)a->cfg.vocab_size;
 	int32_t ids[NSEQ][40];
 	size_t lens[NSEQ] = {40, 7, 23};
@@ -53,6 +59,15 @@ int main(int argc, char **argv)
 	int ra = gk_lm_score(a, seqs, NSEQ, pa, la, NULL, &err);
 	int rb = gk_lm_score(b, seqs, NSEQ, pb, lb, NULL, &err);
 	CHECK(ra == 0 && rb == 0);
+	if (bidir) {
+		size_t H = (size_t)a->cfg.hidden_size;
+		float *ha = malloc(total * H * sizeof *ha), *hb = malloc(total * H * sizeof *hb);
+		CHECK(gk_lm_hidden(a, seqs, NSEQ, ha, NULL, &err) == 0);
+		CHECK(gk_lm_hidden(b, seqs, NSEQ, hb, NULL, &err) == 0);
+		CHECK(memcmp(ha, hb, total * H * sizeof *ha) == 0);
+		free(ha);
+		free(hb);
+	}
 	if (exact) {
 		CHECK(memcmp(la, lb, NSEQ * V * sizeof *la) == 0);
 		CHECK(memcmp(pa, pb, total * sizeof *pa) == 0);
