@@ -19,6 +19,7 @@ static void usage(void)
 	       "hidden states of its last layer.\n"
 	       "\n"
 	       "  -m, --model DIR        the model directory (config.json, model.safetensors)\n"
+	       "                         or a GGUF model file\n"
 	       "  -j, --threads N        threads to use (default: all cores)\n"
 	       "  -b, --batch-tokens N   tokens per batch (default 8192)\n"
 	       "      --progress         report progress on stderr even when not a terminal\n"

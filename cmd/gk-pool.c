@@ -19,6 +19,7 @@ static void usage(void)
 	       "sentence-transformers modules say.\n"
 	       "\n"
 	       "  -m, --model DIR      the model directory (modules.json, 1_Pooling/, 2_Dense/)\n"
+	       "                       or a GGUF model file\n"
 	       "  -p, --pooling MODE   mean, cls, max, lasttoken or mean_sqrt_len (default:\n"
 	       "                       the model's, or mean without a model)\n"
 	       "      --normalize      scale vectors to unit length (default: if the model has\n"

@@ -26,6 +26,7 @@ static void usage(void)
 	       "Turn text into token ids with the model's own tokenizer.\n"
 	       "\n"
 	       "  -m, --model DIR          the model directory (tokenizer.json or vocab.txt)\n"
+	       "                           or a GGUF model file\n"
 	       "  -n, --max-tokens N       at most N tokens, special tokens included (default:\n"
 	       "                           the model's maximum sequence length)\n"
 	       "      --no-special         do not add the model's special tokens ([CLS], <bos>)\n"

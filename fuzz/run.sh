@@ -12,7 +12,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-${FUZZ_SECONDS:-60}}
 [ $# -gt 0 ] && shift
-harnesses=${*:-stream input tokenizer safetensors config index}
+harnesses=${*:-stream input tokenizer safetensors config index gguf}
 cc=${FUZZ_CC:-clang}
 out="$top/fuzz/build"
 mkdir -p "$out/obj"
@@ -45,6 +45,9 @@ seeds() {  # NAME DIR: a seed corpus for harness NAME in DIR
 	index) printf '{"id":"a","vector":[1,0]}\n{"id":"b","vector":[0,1]}\n' | "$top/cmd/gk-cat" -e >"$out/v.gk"
 		"$top/cmd/gk-knn" --build -o "$2/f32.gki" "$out/v.gk"
 		"$top/cmd/gk-knn" --build -t int8 --nlist 2 -o "$2/ivf.gki" "$out/v.gk" ;;
+	gguf) cp "$top"/tests/data/models/stories260K/stories260K-f32.gguf "$2/"
+		for f in "$top"/tests/data/tokenizers/*/ggml-vocab-*.gguf.xz; do
+			xz -dc "$f" | head -c 60000 >"$2/$(basename "$f" .xz)"; done ;;
 	esac
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kernels.h"
+#include "parallel.h"
 
 void gk_bert_free(gk_bert *b)
 {
@@ -22,6 +23,9 @@ void gk_bert_free(gk_bert *b)
 	for (size_t i = 0; i < b->n_owned; i++)
 		free(b->owned[i]);
 	free(b->owned);
+	for (size_t i = 0; b->q8 && i < 4 * (size_t)b->cfg.num_hidden_layers; i++)
+		gk_q8_mat_clear(&b->q8[i]);
+	free(b->q8);
 	free(b->layers);
 	free(b);
 }
@@ -229,6 +233,90 @@ static void linear(const float *x, const float *w, const float *b, float *y,
 		gk_linear_mt(x, w, b, y, n, in, out, threads);
 }
 
+struct q8_job {
+	const gk_q8_mat *w;
+	const void *xq;
+	const float *b;
+	float *y;
+	size_t n;
+	int ref;
+	const float *x; /* (n, w->cols) for the quantisation pass */
+};
+
+static void q8_quantize_rows(void *ctx, size_t begin, size_t end)
+{
+	const struct q8_job *j = ctx;
+	gk_q8_quantize_x_rows(j->x, j->n, j->w->cols, (void *)j->xq, begin, end);
+}
+
+static void q8_rows(void *ctx, size_t begin, size_t end)
+{
+	const struct q8_job *j = ctx;
+	gk_q8_gemm(j->w, j->xq, j->n, j->b, j->y, begin, end, j->ref);
+}
+
+/* linear() with a Q8_0 weight: x quantised once per call, the output
+ * columns (weight rows) split across threads. */
+static int linear_q8(const float *x, const gk_q8_mat *w, const float *b, float *y,
+	size_t n, int ref, int threads, gk_error *err)
+{
+	void *xq = malloc(gk_q8_xq_size(n, w->cols));
+	if (!xq)
+		return gk_error_nomem(err);
+	struct q8_job j = {w, xq, b, y, n, ref, x};
+	gk_parallel_for(ref ? 1 : threads, n, q8_quantize_rows, &j);
+	gk_parallel_for(ref ? 1 : threads, w->rows, q8_rows, &j);
+	free(xq);
+	return 0;
+}
+
+/* y = x w^T + b with whichever form of w the layer has. */
+static int linear_any(const float *x, const float *w, const gk_q8_mat *q, const float *b,
+	float *y, size_t n, size_t in, size_t out, int ref, int threads, gk_error *err)
+{
+	if (q)
+		return linear_q8(x, q, b, y, n, ref, threads, err);
+	linear(x, w, b, y, n, in, out, ref, threads);
+	return 0;
+}
+
+/* Free the buffer p if b owns it (forget it either way). */
+static void disown(gk_bert *b, const float *p)
+{
+	for (size_t i = 0; i < b->n_owned; i++)
+		if (b->owned[i] == p) {
+			free(b->owned[i]);
+			b->owned[i] = b->owned[--b->n_owned];
+			return;
+		}
+}
+
+int gk_bert_set_q8(gk_bert *b, gk_q8_mat *q, gk_error *err)
+{
+	size_t H = (size_t)b->cfg.hidden_size, F = (size_t)b->cfg.intermediate_size;
+	size_t L = (size_t)b->cfg.num_hidden_layers;
+	const size_t shape[4][2] = {{3 * H, H}, {H, H}, {F, H}, {H, F}};
+	for (size_t i = 0; i < 4 * L; i++)
+		if (q[i].rows && (q[i].rows != shape[i % 4][0] || q[i].cols != shape[i % 4][1]))
+			return gk_error_set(err, GK_EDATA, "layer %zu: Q8_0 matrix %zu is (%zu, %zu), "
+				"not (%zu, %zu)", i / 4, i % 4, q[i].rows, q[i].cols, shape[i % 4][0],
+				shape[i % 4][1]);
+	for (size_t li = 0; li < L; li++) {
+		gk_bert_layer *l = &b->layers[li];
+		const float **f[4] = {&l->wqkv, &l->wo, &l->w1, &l->w2};
+		const gk_q8_mat **qm[4] = {&l->q_wqkv, &l->q_wo, &l->q_w1, &l->q_w2};
+		for (int k = 0; k < 4; k++) {
+			if (!q[4 * li + (size_t)k].rows)
+				continue;
+			disown(b, *f[k]);
+			*f[k] = NULL;
+			*qm[k] = &q[4 * li + (size_t)k];
+		}
+	}
+	b->q8 = q;
+	return 0;
+}
+
 /* post-LN residual: x = LN(x + y), by the plain loops or the threaded pass */
 static void add_ln(float *x, const float *y, const float *g, const float *b,
 	size_t n, size_t d, float eps, int ref, int threads)
@@ -292,20 +380,24 @@ int gk_bert_encode(const gk_bert *b, const gk_sequence *seqs, size_t n,
 
 	for (int li = 0; li < c->num_hidden_layers; li++) {
 		const gk_bert_layer *l = &b->layers[li];
-		linear(x, l->wqkv, l->bqkv, qkv, T, H, 3 * H, ref, threads);
+		if ((rc = linear_any(x, l->wqkv, l->q_wqkv, l->bqkv, qkv, T, H, 3 * H, ref, threads, err)) < 0)
+			goto out;
 		if (ref)
 			gk_attention_ref(qkv, ctx, offs, n, c->num_attention_heads, c->head_dim);
 		else if ((rc = gk_attention(qkv, ctx, offs, n, c->num_attention_heads,
 				c->head_dim, threads, err)) < 0)
 			goto out;
-		linear(ctx, l->wo, l->bo, tmp, T, H, H, ref, threads);
+		if ((rc = linear_any(ctx, l->wo, l->q_wo, l->bo, tmp, T, H, H, ref, threads, err)) < 0)
+			goto out;
 		add_ln(x, tmp, l->ln1_g, l->ln1_b, T, H, c->layer_norm_eps, ref, threads);
-		linear(x, l->w1, l->b1, ffn, T, H, F, ref, threads);
+		if ((rc = linear_any(x, l->w1, l->q_w1, l->b1, ffn, T, H, F, ref, threads, err)) < 0)
+			goto out;
 		if (ref)
 			gk_act_ref(c->hidden_act, ffn, T * F);
 		else
 			gk_act_apply(c->hidden_act, ffn, T * F, threads);
-		linear(ffn, l->w2, l->b2, tmp, T, F, H, ref, threads);
+		if ((rc = linear_any(ffn, l->w2, l->q_w2, l->b2, tmp, T, F, H, ref, threads, err)) < 0)
+			goto out;
 		add_ln(x, tmp, l->ln2_g, l->ln2_b, T, H, c->layer_norm_eps, ref, threads);
 	}
 	rc = 0;

@@ -19,6 +19,7 @@
 
 #include "bert_config.h"
 #include "error.h"
+#include "quant.h"
 #include "safetensors.h"
 
 /* One input sequence as a tokenizer gives it, special tokens included. */
@@ -41,6 +42,9 @@ typedef struct gk_bert_layer {
 	const float *w2;    /* (hidden, intermediate) output.dense */
 	const float *b2;    /* (hidden) */
 	const float *ln2_g, *ln2_b; /* (hidden) output.LayerNorm */
+	/* The same four matrices kept as Q8_0 (a GGUF Q8_0 model), or NULL:
+	 * when set, the int8 GEMM runs instead and the f32 pointer is NULL. */
+	const gk_q8_mat *q_wqkv, *q_wo, *q_w1, *q_w2;
 } gk_bert_layer;
 
 typedef struct gk_bert {
@@ -52,6 +56,7 @@ typedef struct gk_bert {
 	gk_bert_layer *layers;  /* (num_hidden_layers) */
 	float **owned;          /* the buffers gk_bert_free frees */
 	size_t n_owned, cap_owned;
+	gk_q8_mat *q8;          /* (num_hidden_layers * 4) or NULL, see gk_bert_set_q8 */
 } gk_bert;
 
 /* Kernel choice for gk_bert_encode. */
@@ -72,6 +77,14 @@ int gk_bert_load(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors 
 int gk_bert_load_mapped(gk_bert **out, const gk_bert_config *cfg, const gk_safetensors *st,
 	gk_error *err);
 void gk_bert_free(gk_bert *b);
+
+/* Keep the layers' linear weights as Q8_0: q holds num_hidden_layers * 4
+ * matrices, for each layer wqkv (3*hidden, hidden), wo, w1, w2 in that
+ * order; an entry with rows == 0 leaves that weight f32.  Shapes must
+ * match (GK_EDATA otherwise, nothing changed).  b takes ownership of q
+ * (gk_bert_free clears it) and frees the f32 copies it owned of replaced
+ * weights; f32 weights it borrowed are the lender's to free. */
+int gk_bert_set_q8(gk_bert *b, gk_q8_mat *q, gk_error *err);
 
 /* Total tokens of seqs[0..n), or (size_t)-1 on overflow. */
 size_t gk_sequences_tokens(const gk_sequence *seqs, size_t n);

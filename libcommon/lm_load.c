@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gguf.h"
+#include "gguf_model.h"
 #include "json_util.h"
 #include "lm_kernels.h"
 
@@ -200,6 +202,16 @@ int gk_lm_load(gk_lm **out, const char *dir, gk_error *err)
 	int rc;
 
 	*out = NULL;
+	if (gk_gguf_is_path(dir)) {
+		/* A GGUF file: the weights are copied to f32, so it is closed after. */
+		gk_gguf_weights *w;
+		if ((rc = gk_gguf_weights_open(&w, dir, err)) < 0)
+			return rc;
+		if ((rc = gk_gguf_lm_config(w, &cfg, err)) == 0)
+			rc = gk_lm_load_st(out, &cfg, gk_gguf_weights_st(w), err);
+		gk_gguf_weights_free(w);
+		return rc;
+	}
 	if ((rc = gk_lm_config_load(&cfg, dir, err)) < 0)
 		return rc;
 	if ((rc = gk_safetensors_open_dir(&st, dir, err)) < 0)

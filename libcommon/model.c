@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #include "encoder.h"
+#include "gguf.h"
+#include "gguf_model.h"
 
 struct gk_model {
 	gk_safetensors *st;  /* kept open: the f32 weights are used in place */
@@ -15,6 +17,7 @@ struct gk_model {
 	gk_lm *lm;           /* a decoder LM run as an encoder, or NULL */
 	gk_st_modules mods;
 	gk_bert_run run;
+	gk_gguf_weights *gguf; /* set when loaded from a .gguf file (owns st's data) */
 };
 
 /* EmbeddingGemma, Qwen3-Embedding: the LM (causal or bidirectional as its
@@ -38,6 +41,19 @@ int gk_model_load(gk_model **out, const char *dir, const gk_model_opts *opts, gk
 		return gk_error_nomem(err);
 	m->run.n_threads = opts && opts->n_threads > 0 ? opts->n_threads : 1;
 	m->run.reference = opts ? opts->reference_kernels : 0;
+	if (gk_gguf_is_path(dir)) {
+		rc = gk_gguf_weights_open(&m->gguf, dir, err);
+		if (rc == 0 && (rc = gk_gguf_bert_config(m->gguf, &cfg, err)) == 0 &&
+		    (rc = gk_bert_load_mapped(&m->bert, &cfg, gk_gguf_weights_st(m->gguf), err)) == 0 &&
+		    (rc = gk_gguf_bert_keep_q8(m->gguf, m->bert, err)) == 0)
+			rc = gk_gguf_st_modules(gk_gguf_weights_file(m->gguf), cfg.hidden_size, &m->mods, err);
+		if (rc < 0) {
+			gk_model_free(m);
+			return rc;
+		}
+		*out = m;
+		return 0;
+	}
 	gk_encoder_kind kind;
 	if ((rc = gk_encoder_kind_of(dir, &kind, err)) < 0 ||
 	    (kind == GK_ENCODER_LM && (rc = load_lm(m, dir, err)) < 0)) {
@@ -66,6 +82,7 @@ void gk_model_free(gk_model *m)
 	gk_bert_free(m->bert);
 	gk_lm_free(m->lm);
 	gk_safetensors_free(m->st); /* after the weights that point into it */
+	gk_gguf_weights_free(m->gguf);
 	gk_st_modules_clear(&m->mods);
 	free(m);
 }

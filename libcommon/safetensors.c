@@ -256,6 +256,26 @@ int gk_safetensors_open(gk_safetensors **out, const char *path, gk_error *err)
 	return 0;
 }
 
+int gk_safetensors_from_infos(gk_safetensors **out, const gk_tensor_info *infos, size_t n,
+	gk_error *err)
+{
+	*out = NULL;
+	gk_safetensors *st = calloc(1, sizeof *st);
+	if (!st)
+		return gk_error_nomem(err);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = push_tensor(st, &infos[i], err);
+	if (rc == 0)
+		rc = finish(st, err);
+	if (rc < 0) {
+		gk_safetensors_free(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
 /* A shard name from an index file must stay inside the model directory. */
 static int shard_name_ok(const char *s)
 {

@@ -47,6 +47,13 @@ int gk_safetensors_open(gk_safetensors **out, const char *path, gk_error *err);
  * file names inside dir. */
 int gk_safetensors_open_dir(gk_safetensors **out, const char *dir, gk_error *err);
 
+/* A set over tensors that live elsewhere (another format's mapping or
+ * converted buffers, e.g. a GGUF file's, see gguf_model.h): the info array
+ * is copied, the names, file names and data it points to are borrowed and
+ * must outlive *out.  Duplicate names are GK_EDATA. */
+int gk_safetensors_from_infos(gk_safetensors **out, const gk_tensor_info *infos, size_t n,
+	gk_error *err);
+
 /* Unmap and free; NULL is a no-op.  Invalidates every gk_tensor_info pointer. */
 void gk_safetensors_free(gk_safetensors *st);
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gguf.h"
+#include "gguf_model.h"
 #include "json_util.h"
 #include "safetensors.h"
 
@@ -251,6 +253,8 @@ int gk_st_modules_set_pooling(gk_st_modules *m, unsigned modes, gk_error *err)
 
 int gk_st_modules_load(gk_st_modules *m, const char *dir, int hidden, gk_error *err)
 {
+	if (gk_gguf_is_path(dir)) /* a GGUF model file: its pooling metadata */
+		return gk_gguf_st_modules_load(m, dir, hidden, err);
 	gk_st_modules_defaults(m, hidden);
 	char *path = gk_path_join(dir, "modules.json");
 	if (!path)

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "gguf.h"
+#include "gguf_tok.h"
 #include "tok_internal.h"
 
 /* Files larger than this are refused rather than read into memory. */
@@ -241,6 +243,8 @@ int gk_tokenizer_load(gk_tokenizer **out, const char *path, gk_error *err)
 		                    strerror(errno));
 	char *dir, *file = NULL;
 	bool is_dir = S_ISDIR(st.st_mode);
+	if (!is_dir && gk_gguf_is_path(path)) /* a GGUF model file holds its tokenizer */
+		return gk_tokenizer_load_gguf(out, path, err);
 	if (is_dir) {
 		dir = strdup(path);
 	} else {

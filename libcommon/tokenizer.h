@@ -26,7 +26,8 @@
 typedef struct gk_tokenizer gk_tokenizer;
 
 /* Load a tokenizer from path, which is either a model directory or a
- * tokenizer.json file.  A directory is read as HuggingFace lays one out:
+ * tokenizer.json file, or a GGUF model file (its tokenizer.ggml.* metadata,
+ * see gguf_tok.h).  A directory is read as HuggingFace lays one out:
  * tokenizer.json when present, else vocab.txt as a BERT WordPiece
  * vocabulary with BERT's defaults (lowercase and strip accents unless
  * tokenizer_config.json says do_lower_case false, [CLS] A [SEP] template).

@@ -29,4 +29,10 @@ gk-knn --build -t int8 --nlist 2 -o "$T/ivf.gki" "$T/v.gk"
 head -c 200 "$T/ivf.gki" >"$T/cut.gki"
 # shellcheck disable=SC2046
 run index $(files "$reg/index") "$T/ivf.gki" "$T/cut.gki"
+# gguf: the real model, and copies cut short inside the metadata and the data
+gguf="$data/models/stories260K/stories260K-f32.gguf"
+head -c 2000 "$gguf" >"$T/cut-meta.gguf"
+head -c 600000 "$gguf" >"$T/cut-data.gguf"
+# shellcheck disable=SC2046
+run gguf $(files "$reg/gguf") "$gguf" "$T/cut-meta.gguf" "$T/cut-data.gguf"
 echo "fuzz replay: ok"

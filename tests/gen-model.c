@@ -251,7 +251,7 @@ int main(int argc, char **argv)
 		H = 32, L = 2, NH = 4, FF = 64, P = 128;
 	else if (strcmp(shape, "minilm") == 0)
 		H = 384, L = 6, NH = 12, FF = 1536, P = 512;
-	else if (strcmp(shape, "bgebase") == 0) /* bge-base-en-v1.5's shape, for bench/ */
+	else if (strcmp(shape, "bgebase") == 0 || strcmp(shape, "bge-base") == 0) /* BAAI/bge-base-en-v1.5, BERT-base */
 		H = 768, L = 12, NH = 12, FF = 3072, P = 512;
 	else
 		die("unknown shape '%s' (tiny, minilm, bgebase)", shape);

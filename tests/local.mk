@@ -26,13 +26,14 @@ EXTRA_DIST += tests/man-examples.sh
 TESTS += tests/get-model.sh
 EXTRA_DIST += tests/get-model.sh tests/hub-server.py examples/get-model.sh examples/sample.sh
 check_PROGRAMS += tests/fuzz-replay-stream tests/fuzz-replay-input tests/fuzz-replay-tokenizer \
-	tests/fuzz-replay-safetensors tests/fuzz-replay-config tests/fuzz-replay-index
+	tests/fuzz-replay-safetensors tests/fuzz-replay-config tests/fuzz-replay-index tests/fuzz-replay-gguf
 tests_fuzz_replay_stream_SOURCES = fuzz/fuzz-stream.c fuzz/replay.c fuzz/fuzz-util.h
 tests_fuzz_replay_input_SOURCES = fuzz/fuzz-input.c fuzz/replay.c fuzz/fuzz-util.h
 tests_fuzz_replay_tokenizer_SOURCES = fuzz/fuzz-tokenizer.c fuzz/replay.c fuzz/fuzz-util.h
 tests_fuzz_replay_safetensors_SOURCES = fuzz/fuzz-safetensors.c fuzz/replay.c fuzz/fuzz-util.h
 tests_fuzz_replay_config_SOURCES = fuzz/fuzz-config.c fuzz/replay.c fuzz/fuzz-util.h
 tests_fuzz_replay_index_SOURCES = fuzz/fuzz-index.c fuzz/replay.c fuzz/fuzz-util.h
+tests_fuzz_replay_gguf_SOURCES = fuzz/fuzz-gguf.c fuzz/replay.c fuzz/fuzz-util.h
 TESTS += tests/fuzz-replay.sh
 EXTRA_DIST += tests/fuzz-replay.sh tests/fuzz-regressions fuzz/run.sh
 check_PROGRAMS += tests/unit/test-fret

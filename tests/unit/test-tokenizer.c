@@ -4,7 +4,10 @@
  * gemma3, qwen3; ids computed by HF tokenizers 0.23.2, see
  * tests/data/tokenizers/PROVENANCE.md) must give exactly the listed ids,
  * without special tokens.  bert-bge is run twice: from its tokenizer.json
- * and from its directory with only vocab.txt (BERT defaults).
+ * and from its directory with only vocab.txt (BERT defaults).  bert-bge,
+ * gpt-2 and llama-spm are run a third time from llama.cpp's vocabulary-only
+ * GGUF files (tokenizer.ggml.* metadata; "gguf" selects only those),
+ * decompressed into the build directory.
  *
  *   test-tokenizer [NAME...]   (default: all five)
  */
@@ -145,6 +148,29 @@ int main(int argc, char **argv)
 			          gk_tokenizer_max_length(tok));
 			gk_tokenizer_free(tok);
 		}
+	}
+	for (int k = 0; k < 3; k++) {
+		const char *name = names[k];
+		if (!wanted(argc, argv, name) && !wanted(argc, argv, "gguf"))
+			continue;
+		char src[4096], dst[4096], file[256], cmd[8500];
+		snprintf(file, sizeof file, "%s/ggml-vocab-%s.gguf.xz", name, name);
+		const char *top = getenv("top_builddir");
+		snprintf(dst, sizeof dst, "%s/tests/ggml-vocab-%s.gguf", top ? top : ".", name);
+		snprintf(cmd, sizeof cmd, "xz -dc '%s' >'%s'", tok_data(src, sizeof src, file), dst);
+		TOK_CHECK(system(cmd) == 0, "%s failed", cmd);
+		gk_tokenizer *tok = NULL;
+		gk_error err = { 0 };
+		int rc = gk_tokenizer_load(&tok, dst, &err);
+		TOK_CHECK(rc == 0, "load %s: %s", dst, err.msg);
+		if (rc == 0) {
+			snprintf(file, sizeof file, "%s/tests.jsonl", name);
+			run_file(tok, "ggml-vocab .gguf", file);
+			snprintf(file, sizeof file, "%s/regression.jsonl.xz", name);
+			run_file(tok, "ggml-vocab .gguf", file);
+			gk_tokenizer_free(tok);
+		}
+		remove(dst);
 	}
 	return tok_summary();
 }

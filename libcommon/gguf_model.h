@@ -1,0 +1,82 @@
+/*
+ * gguf_model.h - a GGUF model file seen as the HuggingFace checkpoint it
+ * was converted from, so the BERT and decoder loaders (bert.h, lm.h) run
+ * it unchanged: llama.cpp's tensor names are mapped back to HF's
+ * ("blk.3.attn_q.weight" -> "encoder.layer.3.attention.self.query.weight"
+ * or "model.layers.3.self_attn.q_proj.weight"), shapes reversed (ne[0] is
+ * the last HF dimension), and the config comes from "<arch>.*" metadata.
+ *
+ * What convert_hf_to_gguf changed is undone: the q/k row permutation of
+ * llama-architecture RoPE (interleaved pairs back to rotate-half halves),
+ * and Gemma's norm weights stored as 1 + w (the config then says the norms
+ * use w as is).  F32 tensors are used in place in the mapping; F16 and
+ * BF16 ones are handed on as such (the loaders widen them); Q8_0 and Q4_0
+ * ones are dequantised to f32 buffers owned here, unless the caller takes
+ * the Q8_0 blocks directly (gk_gguf_weights_q8) to keep them quantised.
+ *
+ * Architectures: bert; llama, qwen2, qwen3, gemma3 (decoders); and
+ * gemma-embedding (EmbeddingGemma: gemma3 layers, bidirectional, with
+ * its sentence-transformers dense layers when present, as "2_Dense" and
+ * "3_Dense" weights).
+ *
+ * Not here: running models (model.c, lm.c), tokenizers (gguf_tok.h).
+ */
+#ifndef GK_GGUF_MODEL_H
+#define GK_GGUF_MODEL_H
+
+#include <stdbool.h>
+
+#include "bert_config.h"
+#include "error.h"
+#include "gguf.h"
+#include "lm_config.h"
+#include "safetensors.h"
+#include "st_modules.h"
+
+typedef struct gk_gguf_weights gk_gguf_weights;
+
+/* Open path and build the HF-named view.  *out is owned by the caller:
+ * gk_gguf_weights_free().  Errors: those of gk_gguf_open; GK_EDATA for an
+ * unsupported architecture or tensor type (named), a tensor whose shape
+ * does not fit the metadata; GK_ENOMEM. */
+int gk_gguf_weights_open(gk_gguf_weights **out, const char *path, gk_error *err);
+void gk_gguf_weights_free(gk_gguf_weights *w);
+
+/* Borrowed, valid while w lives. */
+const gk_safetensors *gk_gguf_weights_st(const gk_gguf_weights *w);
+const gk_gguf *gk_gguf_weights_file(const gk_gguf_weights *w);
+/* general.architecture, e.g. "bert", "llama". */
+const char *gk_gguf_weights_arch(const gk_gguf_weights *w);
+/* True for decoder architectures gk_lm can run (llama, qwen2, qwen3,
+ * gemma3, gemma-embedding). */
+bool gk_gguf_weights_is_lm(const gk_gguf_weights *w);
+
+/* The file Q8_0 blocks of the tensor HF calls hf_name, or NULL when it is
+ * not a Q8_0 tensor (or was transformed at load, e.g. permuted).  Rows of
+ * (out, in): *rows = out, *cols = in. */
+const void *gk_gguf_weights_q8(const gk_gguf_weights *w, const char *hf_name, size_t *rows,
+	size_t *cols);
+
+/* The model's hyper-parameters from "<arch>.*" metadata, validated as if
+ * read from config.json. */
+int gk_gguf_bert_config(const gk_gguf_weights *w, gk_bert_config *cfg, gk_error *err);
+int gk_gguf_lm_config(const gk_gguf_weights *w, gk_lm_config *cfg, gk_error *err);
+
+struct gk_bert;
+/* Switch a BERT loaded from w's view (gk_bert_load_mapped) to its Q8_0
+ * weights kept quantised (gk_bert_set_q8): the linear weights whose GGUF
+ * tensors are Q8_0 are repacked from the file's blocks, and the f32
+ * copies made at open are freed (so those view tensors must not be read
+ * again).  A model without Q8_0 weights is left as it is. */
+int gk_gguf_bert_keep_q8(gk_gguf_weights *w, struct gk_bert *b, gk_error *err);
+
+/* Pooling from "<arch>.pooling_type" (1 mean, 2 CLS, 3 last; absent:
+ * mean).  GGUF records no sentence-transformers Dense or Normalize modules
+ * (llama.cpp normalises in its programs): m has none, as for a model
+ * directory without modules.json.  EmbeddingGemma's dense layers stay in
+ * the weight view as "2_Dense.linear.weight" and "3_Dense.linear.weight". */
+int gk_gguf_st_modules(const gk_gguf *g, int hidden, gk_st_modules *m, gk_error *err);
+/* The same from a file path (what gk_st_modules_load calls for a .gguf). */
+int gk_gguf_st_modules_load(gk_st_modules *m, const char *path, int hidden, gk_error *err);
+
+#endif
