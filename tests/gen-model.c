@@ -27,88 +27,29 @@
 #include <sys/stat.h>
 
 #include "dtype.h"
+#include "gen-util.h"
 #include "pooling.h"
 
-static uint64_t rng_state;
+/* the generator, normal deviates, tensors and the safetensors writer are
+ * gen-util.h's, shared with tests/gen-lm.c */
+#define die(fmt, arg) gen_die("gen-model", fmt, arg)
 
-static uint64_t splitmix64(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* Approximately N(0, 1): Irwin-Hall sum of 12 uniforms minus 6, exact in double. */
-static double normal(void)
-{
-	double s = 0;
-	for (int i = 0; i < 12; i++)
-		s += (double)(splitmix64() >> 40) * (1.0 / 16777216.0);
-	return s - 6.0;
-}
-
-static void die(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "gen-model: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n");
-	exit(1);
-}
-
-struct tensor {
-	char name[160];
-	int ndim;
-	int64_t shape[2];
-	float *data;
-	size_t n;
-};
-
-struct tensors {
-	struct tensor *t;
-	size_t n;
-};
-
-static struct tensor *add(struct tensors *ts, const char *name, int64_t d0, int64_t d1)
-{
-	ts->t = realloc(ts->t, (ts->n + 1) * sizeof *ts->t);
-	if (!ts->t)
-		die("%s", "out of memory");
-	struct tensor *t = &ts->t[ts->n++];
-	snprintf(t->name, sizeof t->name, "%s", name);
-	t->ndim = d1 ? 2 : 1;
-	t->shape[0] = d0;
-	t->shape[1] = d1;
-	t->n = (size_t)d0 * (size_t)(d1 ? d1 : 1);
-	if (!(t->data = malloc(t->n * sizeof(float))))
-		die("%s", "out of memory");
-	return t;
-}
-
-/* mean + std * N(0,1) for every element. */
-static void fill(struct tensors *ts, const char *name, int64_t d0, int64_t d1, double mean, double std)
-{
-	struct tensor *t = add(ts, name, d0, d1);
-	for (size_t i = 0; i < t->n; i++)
-		t->data[i] = (float)(mean + std * normal());
-}
-
-static void linear(struct tensors *ts, const char *prefix, int64_t out, int64_t in)
+static void linear(struct gen_tensors *ts, const char *prefix, int64_t out, int64_t in)
 {
 	char name[160];
 	snprintf(name, sizeof name, "%s.weight", prefix);
-	fill(ts, name, out, in, 0, 1.0 / __builtin_sqrt((double)in));
+	gen_fill(ts, name, out, in, 0, 1.0 / __builtin_sqrt((double)in));
 	snprintf(name, sizeof name, "%s.bias", prefix);
-	fill(ts, name, out, 0, 0, 0.02);
+	gen_fill(ts, name, out, 0, 0, 0.02);
 }
 
-static void layernorm(struct tensors *ts, const char *prefix, int64_t d)
+static void layernorm(struct gen_tensors *ts, const char *prefix, int64_t d)
 {
 	char name[160];
 	snprintf(name, sizeof name, "%s.weight", prefix);
-	fill(ts, name, d, 0, 1.0, 0.1);
+	gen_fill(ts, name, d, 0, 1.0, 0.1);
 	snprintf(name, sizeof name, "%s.bias", prefix);
-	fill(ts, name, d, 0, 0, 0.05);
+	gen_fill(ts, name, d, 0, 0, 0.05);
 }
 
 static void write_file(const char *path, const void *p, size_t n)
@@ -116,67 +57,6 @@ static void write_file(const char *path, const void *p, size_t n)
 	FILE *f = fopen(path, "wb");
 	if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0)
 		die("cannot write %s", path);
-}
-
-static void write_json(const char *path, json_t *j)
-{
-	if (json_dump_file(j, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
-		die("cannot write %s", path);
-	json_decref(j);
-}
-
-/* The name safetensors gives a dtype. */
-static const char *st_dtype_name(gk_dtype dt)
-{
-	return dt == GK_DTYPE_F16 ? "F16" : dt == GK_DTYPE_BF16 ? "BF16" : "F32";
-}
-
-/* Write tensors [a, b) of ts as one safetensors file in dtype dt. */
-static size_t write_safetensors(const char *path, const struct tensors *ts, size_t a, size_t b, gk_dtype dt)
-{
-	size_t es = gk_dtype_size(dt), off = 0;
-	json_t *h = json_object();
-	json_object_set_new(h, "__metadata__", json_pack("{s:s}", "format", "pt"));
-	for (size_t i = a; i < b; i++) {
-		const struct tensor *t = &ts->t[i];
-		json_t *shape = json_array();
-		for (int d = 0; d < t->ndim; d++)
-			json_array_append_new(shape, json_integer(t->shape[d]));
-		json_object_set_new(h, t->name, json_pack("{s:s,s:o,s:[I,I]}", "dtype", st_dtype_name(dt),
-			"shape", shape, "data_offsets", (json_int_t)off, (json_int_t)(off + t->n * es)));
-		off += t->n * es;
-	}
-	char *hs = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(h);
-	size_t hn = strlen(hs), padded = (hn + 7) / 8 * 8; /* spaces pad to 8, as safetensors does */
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		die("cannot write %s", path);
-	unsigned char len[8];
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)((uint64_t)padded >> (8 * i));
-	fwrite(len, 1, 8, f);
-	fwrite(hs, 1, hn, f);
-	for (size_t i = hn; i < padded; i++)
-		fputc(' ', f);
-	free(hs);
-	for (size_t i = a; i < b; i++) {
-		const struct tensor *t = &ts->t[i];
-		for (size_t k = 0; k < t->n; k++) {
-			unsigned char buf[4];
-			uint32_t u;
-			if (dt == GK_DTYPE_F32)
-				memcpy(&u, &t->data[k], 4);
-			else
-				u = dt == GK_DTYPE_F16 ? gk_f32_to_f16(t->data[k]) : gk_f32_to_bf16(t->data[k]);
-			for (size_t q = 0; q < es; q++)
-				buf[q] = (unsigned char)(u >> (8 * q));
-			fwrite(buf, 1, es, f);
-		}
-	}
-	if (fclose(f) != 0)
-		die("cannot write %s", path);
-	return off;
 }
 
 static void copy_file(const char *from_dir, const char *name, const char *to_dir)
@@ -261,17 +141,17 @@ int main(int argc, char **argv)
 		die("unknown dtype '%s' (f32, f16, bf16)", dtype);
 	if (shards < 1 || shards > 9)
 		die("%s", "--shards must be 1..9");
-	rng_state = seed;
+	gen_rng_state = seed;
 	mkdir_or_die(out);
 
 	/* Weights, in HF BertModel's order. */
-	struct tensors ts = {0};
+	struct gen_tensors ts = {0};
 	const char *pre = prefix ? "bert." : "";
 	char name[160];
 #define N(...) (snprintf(name, sizeof name, __VA_ARGS__), name)
-	fill(&ts, N("%sembeddings.word_embeddings.weight", pre), V, H, 0, 0.02);
-	fill(&ts, N("%sembeddings.position_embeddings.weight", pre), P, H, 0, 0.02);
-	fill(&ts, N("%sembeddings.token_type_embeddings.weight", pre), TV, H, 0, 0.02);
+	gen_fill(&ts, N("%sembeddings.word_embeddings.weight", pre), V, H, 0, 0.02);
+	gen_fill(&ts, N("%sembeddings.position_embeddings.weight", pre), P, H, 0, 0.02);
+	gen_fill(&ts, N("%sembeddings.token_type_embeddings.weight", pre), TV, H, 0, 0.02);
 	layernorm(&ts, N("%sembeddings.LayerNorm", pre), H);
 	for (int64_t l = 0; l < L; l++) {
 		static const char *qkv[3] = {"query", "key", "value"};
@@ -291,7 +171,7 @@ int main(int argc, char **argv)
 	char path[4096];
 	if (shards == 1) {
 		snprintf(path, sizeof path, "%s/model.safetensors", out);
-		write_safetensors(path, &ts, 0, ts.n, dt);
+		gen_write_safetensors(path, &ts, 0, ts.n, dt);
 	} else {
 		json_t *wm = json_object();
 		size_t total = 0;
@@ -300,17 +180,17 @@ int main(int argc, char **argv)
 			char fname[64];
 			snprintf(fname, sizeof fname, "model-%05d-of-%05d.safetensors", s + 1, shards);
 			snprintf(path, sizeof path, "%s/%s", out, fname);
-			total += write_safetensors(path, &ts, a, b, dt);
+			total += gen_write_safetensors(path, &ts, a, b, dt);
 			for (size_t i = a; i < b; i++)
 				json_object_set_new(wm, ts.t[i].name, json_string(fname));
 		}
 		snprintf(path, sizeof path, "%s/model.safetensors.index.json", out);
-		write_json(path, json_pack("{s:{s:I},s:o}", "metadata", "total_size", (json_int_t)total,
+		gen_write_json(path, json_pack("{s:{s:I},s:o}", "metadata", "total_size", (json_int_t)total,
 			"weight_map", wm));
 	}
 
 	snprintf(path, sizeof path, "%s/config.json", out);
-	write_json(path, json_pack("{s:[s],s:s,s:f,s:s,s:f,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:s,s:I,s:s}",
+	gen_write_json(path, json_pack("{s:[s],s:s,s:f,s:s,s:f,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:s,s:I,s:s}",
 		"architectures", classifier ? "BertForSequenceClassification" : "BertModel", "model_type", "bert",
 		"attention_probs_dropout_prob", 0.1, "hidden_act", act, "hidden_dropout_prob", 0.1,
 		"hidden_size", (json_int_t)H, "intermediate_size", (json_int_t)FF,
@@ -331,7 +211,7 @@ int main(int argc, char **argv)
 		if (!cfg)
 			die("cannot read %s", path);
 		json_object_set_new(cfg, "id2label", labels);
-		write_json(path, cfg);
+		gen_write_json(path, cfg);
 	}
 
 	if (vocab_from) {
@@ -361,7 +241,7 @@ int main(int argc, char **argv)
 		}
 		free(list);
 		snprintf(path, sizeof path, "%s/1_Pooling/config.json", out);
-		write_json(path, json_pack("{s:I,s:b,s:b,s:b,s:b,s:b,s:b,s:b}",
+		gen_write_json(path, json_pack("{s:I,s:b,s:b,s:b,s:b,s:b,s:b,s:b}",
 			"word_embedding_dimension", (json_int_t)H,
 			"pooling_mode_cls_token", !!(modes & GK_POOL_CLS),
 			"pooling_mode_mean_tokens", !!(modes & GK_POOL_MEAN),
@@ -386,12 +266,12 @@ int main(int argc, char **argv)
 			snprintf(path, sizeof path, "%s/%s", out, dir);
 			mkdir_or_die(path);
 			snprintf(path, sizeof path, "%s/%s/config.json", out, dir);
-			write_json(path, json_pack("{s:I,s:I,s:b,s:s}", "in_features", (json_int_t)dim,
+			gen_write_json(path, json_pack("{s:I,s:I,s:b,s:s}", "in_features", (json_int_t)dim,
 				"out_features", (json_int_t)dout, "bias", 1, "activation_function", cls));
-			struct tensors dts = {0};
+			struct gen_tensors dts = {0};
 			linear(&dts, "linear", dout, dim);
 			snprintf(path, sizeof path, "%s/%s/model.safetensors", out, dir);
-			write_safetensors(path, &dts, 0, dts.n, dt);
+			gen_write_safetensors(path, &dts, 0, dts.n, dt);
 			for (size_t i = 0; i < dts.n; i++)
 				free(dts.t[i].data);
 			free(dts.t);
@@ -403,11 +283,11 @@ int main(int argc, char **argv)
 				"path", dir, "type", "sentence_transformers.models.Normalize"));
 		}
 		snprintf(path, sizeof path, "%s/modules.json", out);
-		write_json(path, mods);
+		gen_write_json(path, mods);
 		snprintf(path, sizeof path, "%s/sentence_bert_config.json", out);
-		write_json(path, json_pack("{s:I,s:b}", "max_seq_length", (json_int_t)P, "do_lower_case", 0));
+		gen_write_json(path, json_pack("{s:I,s:b}", "max_seq_length", (json_int_t)P, "do_lower_case", 0));
 		snprintf(path, sizeof path, "%s/config_sentence_transformers.json", out);
-		write_json(path, json_pack("{s:{s:s},s:{},s:n,s:s}", "__version__", "sentence_transformers", "3.0.1",
+		gen_write_json(path, json_pack("{s:{s:s},s:{},s:n,s:s}", "__version__", "sentence_transformers", "3.0.1",
 			"prompts", "default_prompt_name", "similarity_fn_name", "cosine"));
 	}
 	for (size_t i = 0; i < ts.n; i++)

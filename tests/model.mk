@@ -3,7 +3,7 @@
 
 # tests/gen-model writes random-weight models in the HF layout at test time.
 check_PROGRAMS += tests/gen-model
-tests_gen_model_SOURCES = tests/gen-model.c
+tests_gen_model_SOURCES = tests/gen-model.c tests/gen-util.h
 
 # Unit tests.
 check_PROGRAMS += tests/unit/test-model-safetensors tests/unit/test-model-kernels
