@@ -174,25 +174,7 @@ int main(int argc, char **argv)
 				memmove(ts.t[i].name, ts.t[i].name + 6, strlen(ts.t[i].name + 6) + 1);
 
 	char path[4096];
-	if (shards == 1) {
-		snprintf(path, sizeof path, "%s/model.safetensors", out);
-		gen_write_safetensors(path, &ts, 0, ts.n, dt);
-	} else { /* as transformers' save_pretrained with max_shard_size */
-		json_t *wm = json_object();
-		size_t total = 0;
-		for (int k = 0; k < shards; k++) {
-			size_t a = ts.n * (size_t)k / (size_t)shards, b = ts.n * (size_t)(k + 1) / (size_t)shards;
-			char fname[64];
-			snprintf(fname, sizeof fname, "model-%05d-of-%05d.safetensors", k + 1, shards);
-			snprintf(path, sizeof path, "%s/%s", out, fname);
-			total += gen_write_safetensors(path, &ts, a, b, dt);
-			for (size_t i = a; i < b; i++)
-				json_object_set_new(wm, ts.t[i].name, json_string(fname));
-		}
-		snprintf(path, sizeof path, "%s/model.safetensors.index.json", out);
-		gen_write_json(path, json_pack("{s:{s:I},s:o}", "metadata", "total_size", (json_int_t)total,
-			"weight_map", wm));
-	}
+	gen_write_weights(out, &ts, shards, dt);
 	gen_tensors_free(&ts);
 
 	const char *torch_dtype = dt == GK_DTYPE_F32 ? "float32" : dt == GK_DTYPE_F16 ? "float16" : "bfloat16";

@@ -169,25 +169,7 @@ int main(int argc, char **argv)
 		linear(&ts, "classifier", classifier, H);
 
 	char path[4096];
-	if (shards == 1) {
-		snprintf(path, sizeof path, "%s/model.safetensors", out);
-		gen_write_safetensors(path, &ts, 0, ts.n, dt);
-	} else {
-		json_t *wm = json_object();
-		size_t total = 0;
-		for (int s = 0; s < shards; s++) {
-			size_t a = ts.n * (size_t)s / (size_t)shards, b = ts.n * (size_t)(s + 1) / (size_t)shards;
-			char fname[64];
-			snprintf(fname, sizeof fname, "model-%05d-of-%05d.safetensors", s + 1, shards);
-			snprintf(path, sizeof path, "%s/%s", out, fname);
-			total += gen_write_safetensors(path, &ts, a, b, dt);
-			for (size_t i = a; i < b; i++)
-				json_object_set_new(wm, ts.t[i].name, json_string(fname));
-		}
-		snprintf(path, sizeof path, "%s/model.safetensors.index.json", out);
-		gen_write_json(path, json_pack("{s:{s:I},s:o}", "metadata", "total_size", (json_int_t)total,
-			"weight_map", wm));
-	}
+	gen_write_weights(out, &ts, shards, dt);
 
 	snprintf(path, sizeof path, "%s/config.json", out);
 	gen_write_json(path, json_pack("{s:[s],s:s,s:f,s:s,s:f,s:I,s:I,s:I,s:f,s:I,s:I,s:I,s:I,s:s,s:I,s:s}",

@@ -151,4 +151,32 @@ static inline void gen_write_json(const char *path, json_t *j)
 	json_decref(j);
 }
 
+/* All of ts into dir as model.safetensors, or, for shards > 1, as
+ * model-0000K-of-0000N.safetensors files with model.safetensors.index.json,
+ * as transformers' save_pretrained writes them with max_shard_size. */
+static inline void gen_write_weights(const char *dir, const struct gen_tensors *ts, int shards, gk_dtype dt)
+{
+	char path[4096];
+
+	if (shards == 1) {
+		snprintf(path, sizeof path, "%s/model.safetensors", dir);
+		gen_write_safetensors(path, ts, 0, ts->n, dt);
+		return;
+	}
+	json_t *wm = json_object();
+	size_t total = 0;
+	for (int k = 0; k < shards; k++) {
+		size_t a = ts->n * (size_t)k / (size_t)shards, b = ts->n * (size_t)(k + 1) / (size_t)shards;
+		char fname[64];
+		snprintf(fname, sizeof fname, "model-%05d-of-%05d.safetensors", k + 1, shards);
+		snprintf(path, sizeof path, "%s/%s", dir, fname);
+		total += gen_write_safetensors(path, ts, a, b, dt);
+		for (size_t i = a; i < b; i++)
+			json_object_set_new(wm, ts->t[i].name, json_string(fname));
+	}
+	snprintf(path, sizeof path, "%s/model.safetensors.index.json", dir);
+	gen_write_json(path, json_pack("{s:{s:I},s:o}", "metadata", "total_size", (json_int_t)total,
+		"weight_map", wm));
+}
+
 #endif
