@@ -22,36 +22,9 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench-util.h"
 #include "encoder.h"
 #include "model.h"
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static double sgemm_rate(int m, int n, int k, int reps)
-{
-	float *x = calloc((size_t)m * k, sizeof *x), *w = calloc((size_t)n * k, sizeof *w);
-	float *y = calloc((size_t)m * n, sizeof *y);
-	for (size_t i = 0; i < (size_t)m * k; i++)
-		x[i] = (float)(i % 7) * 0.1f;
-	for (size_t i = 0; i < (size_t)n * k; i++)
-		w[i] = (float)(i % 5) * 0.1f;
-	double best = 1e30;
-	for (int r = 0; r < reps; r++) {
-		double t = now();
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1, x, k, w, k, 0, y, n);
-		t = now() - t;
-		best = t < best ? t : best;
-	}
-	free(x);
-	free(w);
-	free(y);
-	return 2.0 * m * n * k / best / 1e9;
-}
 
 /* FLOPs of one text of n tokens. */
 static double text_flops(const gk_lm_config *c, double n)
@@ -90,7 +63,7 @@ static double layer_sgemm(const gk_lm_config *c, int m, int threads)
 	for (int s = 0; s < 4; s++) {
 		double f = 2.0 * m * shapes[s][0] * shapes[s][1];
 		fl += f;
-		t += f / (sgemm_rate(m, shapes[s][0], shapes[s][1], 3) * 1e9);
+		t += f / (bench_sgemm_gflops(m, shapes[s][0], shapes[s][1], 3) * 1e9);
 	}
 	return fl / t / 1e9;
 }
@@ -116,7 +89,7 @@ static int run_set(gk_model *m, const gk_lm_config *c, const char *name, size_t 
 	}
 	float *out = malloc(((size_t)batch_tokens + (size_t)maxlen) * (size_t)c->hidden_size * sizeof *out);
 	gk_error err = {0};
-	double t = now();
+	double t = bench_now();
 	for (size_t i = 0; i < n_texts;) {
 		size_t k = 0, tok = 0;
 		while (i + k < n_texts && tok < (size_t)batch_tokens)
@@ -128,7 +101,7 @@ static int run_set(gk_model *m, const gk_lm_config *c, const char *name, size_t 
 		max_batch = tok > max_batch ? tok : max_batch;
 		i += k;
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	double rate = fl / t / 1e9, ceil = layer_sgemm(c, (int)max_batch, threads);
 	printf("| %s | %zu texts, %zu tokens | %.2f s | %.0f tokens/s | %.1f GFLOP/s | %.1f GFLOP/s | %.0f%% |\n",
 		name, n_texts, total, t, (double)total / t, rate, ceil, 100 * rate / ceil);
@@ -149,7 +122,7 @@ int main(int argc, char **argv)
 	long batch = argc > 3 ? atol(argv[3]) : 8192;
 	gk_error err = {0};
 	gk_model *m;
-	double t = now();
+	double t = bench_now();
 	if (gk_model_load(&m, argv[1], &(gk_model_opts){.n_threads = threads}, &err) < 0) {
 		fprintf(stderr, "gecko-bench: %s\n", err.msg);
 		return 1;
@@ -167,7 +140,7 @@ int main(int argc, char **argv)
 		"loaded in %.2f s; %d threads, batches of ~%ld tokens\n\n",
 		argv[1], c.num_hidden_layers, c.hidden_size, c.num_attention_heads, c.num_key_value_heads,
 		c.head_dim, c.intermediate_size, c.vocab_size, c.sliding_window,
-		c.bidirectional ? "bidirectional" : "causal", now() - t, threads, batch);
+		c.bidirectional ? "bidirectional" : "causal", bench_now() - t, threads, batch);
 	printf("| set | input | time | tokens/s | GFLOP/s | sgemm, same shapes | of sgemm |\n|---|---|---|---|---|---|---|\n");
 	/* warm-up: page the weights in */
 	run_set(m, &c, "warm-up", 8, 16, 16, batch, threads);

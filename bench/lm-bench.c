@@ -16,14 +16,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench-util.h"
 #include "lm.h"
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* FLOPs of the layers (no lm_head) for n_q new tokens at positions pos0.. */
 static double layer_flops(const gk_lm_config *c, double n_q, double pos0)
@@ -35,28 +29,6 @@ static double layer_flops(const gk_lm_config *c, double n_q, double pos0)
 	double keys = n_q * pos0 + n_q * (n_q + 1) / 2;
 	double attn = 2 * 2 * keys * Q;
 	return c->num_hidden_layers * (lin + attn);
-}
-
-/* GFLOP/s of cblas_sgemm on y (m, n) = x (m, k) . w (n, k)^T, best of reps. */
-static double sgemm_gflops(int m, int n, int k, int reps)
-{
-	float *x = calloc((size_t)m * k, sizeof *x), *w = calloc((size_t)n * k, sizeof *w);
-	float *y = calloc((size_t)m * n, sizeof *y);
-	for (size_t i = 0; i < (size_t)m * k; i++)
-		x[i] = (float)(i % 7) * 0.1f;
-	for (size_t i = 0; i < (size_t)n * k; i++)
-		w[i] = (float)(i % 5) * 0.1f;
-	double best = 1e30;
-	for (int r = 0; r < reps; r++) {
-		double t = now();
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1, x, k, w, k, 0, y, n);
-		t = now() - t;
-		best = t < best ? t : best;
-	}
-	free(x);
-	free(w);
-	free(y);
-	return 2.0 * m * n * k / best / 1e9;
 }
 
 int main(int argc, char **argv)
@@ -71,7 +43,7 @@ int main(int argc, char **argv)
 	int threads = argc > 5 ? atoi(argv[5]) : 2;
 	gk_error err = {0};
 	gk_lm *lm;
-	double t = now();
+	double t = bench_now();
 	if (gk_lm_load(&lm, argv[1], &err) < 0) {
 		fprintf(stderr, "lm-bench: %s\n", err.msg);
 		return 1;
@@ -81,7 +53,7 @@ int main(int argc, char **argv)
 		L = (size_t)c->max_position_embeddings;
 	printf("model %s (%s, %d layers, hidden %d, heads %d/%d, ffn %d, vocab %d), loaded in %.2f s\n",
 		argv[1], gk_lm_family_name(c->family), c->num_hidden_layers, c->hidden_size,
-		c->num_attention_heads, c->num_key_value_heads, c->intermediate_size, c->vocab_size, now() - t);
+		c->num_attention_heads, c->num_key_value_heads, c->intermediate_size, c->vocab_size, bench_now() - t);
 	gk_lm_run run = {threads, 0};
 	size_t T = S * L, V = (size_t)c->vocab_size, H = (size_t)c->hidden_size;
 	int32_t *ids = malloc(T * sizeof *ids);
@@ -100,17 +72,17 @@ int main(int argc, char **argv)
 	gk_lm_seq w = {ids, L < 8 ? L : 8, 0};
 	gk_lm_hidden(lm, &w, 1, hid, &run, &err);
 
-	t = now();
+	t = bench_now();
 	if (gk_lm_hidden(lm, seqs, S, hid, &run, &err) < 0) {
 		fprintf(stderr, "lm-bench: %s\n", err.msg);
 		return 1;
 	}
-	t = now() - t;
+	t = bench_now() - t;
 	printf("prefill  %zu x %zu tokens, %d threads: %.2f s, %.0f tokens/s, %.1f GFLOP/s\n",
 		S, L, threads, t, (double)T / t, fl / t / 1e9);
-	t = now();
+	t = bench_now();
 	gk_lm_score(lm, seqs, S, lp, NULL, &run, &err);
-	t = now() - t;
+	t = bench_now() - t;
 	double fls = fl + 2.0 * (double)(T - S) * (double)V * (double)H;
 	printf("scoring  %zu x %zu tokens (log-prob of every token): %.2f s, %.0f tokens/s, %.1f GFLOP/s\n",
 		S, L, t, (double)T / t, fls / t / 1e9);
@@ -124,14 +96,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "lm-bench: %s\n", err.msg);
 			return 1;
 		}
-		t = now();
+		t = bench_now();
 		double fd = 0;
 		for (size_t i = 0; i < steps; i++) {
 			int32_t next = (int32_t)gk_argmax(logits, V);
 			fd += layer_flops(c, 1, (double)(prompt + i)) + 2.0 * (double)V * (double)H;
 			gk_lm_decode(lm, kc, &next, 1, logits, &run, &err);
 		}
-		t = now() - t;
+		t = bench_now() - t;
 		printf("decode   %zu tokens after a %zu-token prompt: %.2f s, %.1f tokens/s, %.1f GFLOP/s\n",
 			steps, prompt, t, (double)steps / t, fd / t / 1e9);
 		gk_lm_cache_free(kc);
@@ -150,7 +122,7 @@ int main(int argc, char **argv)
 	printf("sgemm alone (OpenBLAS, %d threads, best of 3):", threads);
 	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++)
 		printf("%s %s (%d,%d,%d) %.1f GFLOP/s", i ? "," : "", g[i].name, g[i].m, g[i].n, g[i].k,
-			sgemm_gflops(g[i].m, g[i].n, g[i].k, 3));
+			bench_sgemm_gflops(g[i].m, g[i].n, g[i].k, 3));
 	printf("\n");
 	free(ids);
 	free(seqs);

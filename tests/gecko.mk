@@ -15,5 +15,5 @@ EXTRA_DIST += examples/embeddinggemma.sh
 # Speed on EmbeddingGemma's real shape (bench/gecko-bench.sh generates the
 # 1.2 GB model); built by make check so it keeps compiling, not run.
 check_PROGRAMS += bench/gecko-bench
-bench_gecko_bench_SOURCES = bench/gecko-bench.c
+bench_gecko_bench_SOURCES = bench/gecko-bench.c bench/bench-util.h
 EXTRA_DIST += bench/gecko-bench.sh

@@ -37,6 +37,6 @@ EXTRA_DIST += tests/lm-errors.sh
 # LM speed, built on demand: make bench/lm-bench; bench/lm-bench.sh runs it
 # on stories260K and a generated Qwen2.5-0.5B-shaped model.
 EXTRA_PROGRAMS += bench/lm-bench
-bench_lm_bench_SOURCES = bench/lm-bench.c
+bench_lm_bench_SOURCES = bench/lm-bench.c bench/bench-util.h
 CLEANFILES += bench/lm-bench
 EXTRA_DIST += bench/lm-bench.sh bench/RESULTS.md
